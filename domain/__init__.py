@@ -1,0 +1,1 @@
+"""Entities, value objects, ports and pure policies. Imports nothing outside the standard library."""

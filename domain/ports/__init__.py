@@ -1,0 +1,1 @@
+"""Ports: the interfaces the core needs from the outside world, one per module."""

@@ -1,0 +1,1 @@
+"""The edge: settings, the composition root and the Click CLI."""

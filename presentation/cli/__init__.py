@@ -1,0 +1,1 @@
+"""The `codemill` command line: one module per command group."""

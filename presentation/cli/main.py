@@ -1,0 +1,41 @@
+"""The `codemill` entry point: the root group, global flags and command registration."""
+
+from __future__ import annotations
+
+import click
+
+from presentation.cli.config_cmd import config_group
+from presentation.cli.errors import CodemillGroup
+from presentation.cli.logs import configure_logging
+from presentation.cli.storage_cmd import storage_group
+
+
+@click.group(cls=CodemillGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="codemill", prog_name="codemill")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-v: debug).")
+@click.option("-q", "--quiet", count=True, help="Less log output on stderr (-q: warnings, -qq: errors).")
+def cli(verbose: int, quiet: int) -> None:
+    """codemill turns source code into datasets and models.
+
+    Artifacts go to the storage chosen by CODEMILL_STORAGE__* variables:
+    a local folder by default (./codemill-data), or any S3-compatible store.
+
+    \b
+    Examples:
+      codemill config show
+      codemill storage ls corpora/
+      CODEMILL_STORAGE__BACKEND=s3 CODEMILL_STORAGE__BUCKET=my-bucket codemill storage ls
+    """
+    configure_logging(verbose - quiet)
+    from presentation.wiring import ensure_wired  # deferred: keeps `codemill --help` fast
+
+    ensure_wired()
+
+
+cli.add_command(config_group)
+cli.add_command(storage_group)
+
+
+def main() -> None:
+    """Console-script entry."""
+    cli(prog_name="codemill")

@@ -1,0 +1,38 @@
+"""Runs the real CLI in-process with CliRunner, against a fresh container each test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from presentation.cli.main import cli
+from presentation.container import Container
+from presentation.wiring import wire_cli
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def data_root(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path, data_root: Path, monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """run_cli(*args, env=None, input=None): invoke `codemill ARGS` with local storage by default."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("CODEMILL_"):
+            monkeypatch.delenv(name)
+    base_env = {"CODEMILL_STORAGE__ROOT": str(data_root)}
+
+    def run(*args: str, env: dict[str, str] | None = None, input: bytes | str | None = None) -> Result:
+        wire_cli(Container())
+        runner = CliRunner()
+        return runner.invoke(cli, list(args), env={**base_env, **(env or {})}, input=input)
+
+    return run
