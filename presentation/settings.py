@@ -41,6 +41,28 @@ class StorageSettings(BaseModel):
     multipart_chunk_mb: int = Field(8, ge=5, description="Part size of multipart uploads, MiB.")
 
 
+class CollectSettings(BaseModel):
+    """Limits and thresholds of `codemill collect`."""
+
+    workers: int = Field(0, ge=0, description="Worker processes; 0 means one per CPU core.")
+    max_file_bytes: int = Field(
+        1_000_000, gt=0, description="Files larger than this are skipped (too_large)."
+    )
+    parse_timeout_ms: int = Field(5000, gt=0, description="Parse time limit per file.")
+    redact: bool = Field(True, description="Replace secrets, e-mails and IP addresses with placeholders.")
+    max_line_length: int = Field(1000, gt=0, description="Reject units with a longer line.")
+    max_mean_line_length: float = Field(100.0, gt=0, description="Reject units whose mean line is longer.")
+    min_alnum_fraction: float = Field(0.25, ge=0, le=1, description="Reject units with fewer alphanumerics.")
+    min_lines: int = Field(2, ge=1, description="Reject units with fewer non-blank lines.")
+    max_lines: int = Field(1000, ge=1, description="Reject units with more lines.")
+    dedup_threshold: float = Field(0.7, gt=0, le=1, description="Jaccard similarity of near duplicates.")
+    dedup_num_perm: int = Field(256, ge=16, description="MinHash permutations.")
+    dedup_bands: int = Field(25, ge=1, description="LSH bands (bands x rows <= permutations).")
+    dedup_rows: int = Field(10, ge=1, description="LSH rows per band.")
+    dedup_shingle_size: int = Field(5, ge=1, description="Tokens per shingle.")
+    shard_rows: int = Field(10_000, ge=1, description="Units per Parquet shard.")
+
+
 class Settings(BaseSettings):
     """Every setting codemill reads. Nested groups use '__': CODEMILL_STORAGE__BACKEND=s3."""
 
@@ -57,6 +79,7 @@ class Settings(BaseSettings):
         "INFO", description="Log level on stderr (-v/-q override it)."
     )
     storage: StorageSettings = Field(default_factory=StorageSettings)  # type: ignore[arg-type]
+    collect: CollectSettings = Field(default_factory=CollectSettings)  # type: ignore[arg-type]
 
 
 def env_name(location: tuple[Any, ...]) -> str:
@@ -81,3 +104,18 @@ def load_settings(**overrides: Any) -> Settings:
 def masked(settings: Settings) -> dict[str, Any]:
     """The effective settings as plain data, secrets replaced by '********'."""
     return settings.model_dump(mode="json")
+
+
+def reference_rows(model: type[BaseModel] = Settings, location: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Every setting as {variable, default, meaning}, for the docs and `config show --reference`."""
+    rows: list[dict[str, str]] = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows += reference_rows(annotation, (*location, name))
+            continue
+        default = "" if field.default is None else str(field.default)
+        rows.append(
+            {"variable": env_name((*location, name)), "default": default, "meaning": field.description or ""}
+        )
+    return rows

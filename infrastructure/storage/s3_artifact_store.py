@@ -1,0 +1,161 @@
+"""ArtifactStore on an S3-compatible bucket."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from domain.errors import ArtifactNotFoundError, ConfigurationError, StorageError
+from domain.keys import validate_key, validate_prefix
+from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from infrastructure.storage.s3_errors import S3Target, s3_errors
+from infrastructure.storage.s3_presets import env_var
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+MIB = 1 << 20
+_READ_BUFFER = MIB
+_DELETE_BATCH = 1000
+
+
+class S3ArtifactStore(ArtifactStore):
+    """Objects live in `bucket` under the optional `prefix`.
+
+    Objects smaller than `multipart_threshold` are sent in one PUT; larger
+    ones and streams go through boto3's managed transfer, whose multipart
+    upload becomes visible only when completed and is aborted on failure, so
+    `put` stays atomic. Listing is sorted here because some S3-compatible
+    servers (SeaweedFS) list folder-first rather than in key order.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        bucket: str,
+        prefix: str = "",
+        *,
+        multipart_threshold: int = 8 * MIB,
+        multipart_chunksize: int = 8 * MIB,
+    ) -> None:
+        if not bucket:
+            raise ConfigurationError(f"no S3 bucket configured: set {env_var('bucket')}")
+        self._client = client
+        self.bucket = bucket
+        self.prefix = validate_key(prefix.strip("/")) if prefix.strip("/") else ""
+        self._base = self.prefix + "/" if self.prefix else ""
+        self.location = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
+        self._target = S3Target(endpoint=str(client.meta.endpoint_url), bucket=bucket, location=self.location)
+        self._multipart_threshold = multipart_threshold
+        self._multipart_chunksize = multipart_chunksize
+        self._bucket_confirmed = False
+
+    def _object_key(self, key: str) -> str:
+        return self._base + validate_key(key)
+
+    def put(self, key: str, data: bytes | BinaryIO) -> None:
+        object_key = self._object_key(key)
+        with s3_errors(self._target, key):
+            if isinstance(data, bytes | bytearray | memoryview) and len(data) < self._multipart_threshold:
+                self._client.put_object(Bucket=self.bucket, Key=object_key, Body=bytes(data))
+                return
+            stream = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+            self._client.upload_fileobj(stream, self.bucket, object_key, Config=self._transfer_config())
+
+    def _transfer_config(self) -> Any:
+        from boto3.s3.transfer import TransferConfig
+
+        return TransferConfig(
+            multipart_threshold=self._multipart_threshold, multipart_chunksize=self._multipart_chunksize
+        )
+
+    def open(self, key: str) -> BinaryIO:
+        object_key = self._object_key(key)
+        with s3_errors(self._target, key):
+            body = self._client.get_object(Bucket=self.bucket, Key=object_key)["Body"]
+        return io.BufferedReader(_ObjectBodyReader(body, self._target, key), buffer_size=_READ_BUFFER)
+
+    def exists(self, key: str) -> bool:
+        object_key = self._object_key(key)
+        try:
+            with s3_errors(self._target, key):
+                self._client.head_object(Bucket=self.bucket, Key=object_key)
+        except ArtifactNotFoundError:
+            self._confirm_bucket()  # HEAD answers a bare 404 for a missing bucket too
+            return False
+        return True
+
+    def _confirm_bucket(self) -> None:
+        if not self._bucket_confirmed:
+            with s3_errors(self._target):
+                self._client.head_bucket(Bucket=self.bucket)
+            self._bucket_confirmed = True
+
+    def delete(self, key: str) -> None:
+        object_key = self._object_key(key)
+        try:
+            with s3_errors(self._target, key):
+                self._client.delete_object(Bucket=self.bucket, Key=object_key)
+        except ArtifactNotFoundError:
+            return
+
+    def list_objects(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        validate_prefix(prefix)
+        paginator = self._client.get_paginator("list_objects_v2")
+        found: list[ObjectInfo] = []
+        with s3_errors(self._target):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._base + prefix):
+                found.extend(
+                    ObjectInfo(key=item["Key"][len(self._base) :], size=int(item["Size"]))
+                    for item in page.get("Contents", ())
+                    if not item["Key"].endswith("/")  # folder markers are not objects
+                )
+        found.sort(key=lambda info: info.key)
+        yield from found
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Delete every object under `prefix` in batches of 1,000; return how many."""
+        keys = [self._base + key for key in self.list(prefix)]
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = [{"Key": key} for key in keys[start : start + _DELETE_BATCH]]
+            with s3_errors(self._target):
+                response = self._client.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+                )
+            failures = response.get("Errors") or []
+            if failures:
+                first = failures[0]
+                raise StorageError(
+                    f"could not delete {len(failures)} objects under {prefix!r} in {self.location}: "
+                    f"{str(first.get('Key', ''))[len(self._base) :]!r} ({first.get('Code')})"
+                )
+        return len(keys)
+
+
+class _ObjectBodyReader(io.RawIOBase):
+    """A GetObject body as a raw stream whose network failures become StorageErrors."""
+
+    def __init__(self, body: Any, target: S3Target, key: str) -> None:
+        self._body = body
+        self._target = target
+        self._key = key
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        with s3_errors(self._target, self._key):
+            chunk = self._body.read(len(view))
+        view[: len(chunk)] = chunk
+        return len(chunk)
+
+    def readall(self) -> bytes:
+        with s3_errors(self._target, self._key):
+            return bytes(self._body.read())
+
+    def close(self) -> None:
+        if not self.closed:
+            self._body.close()
+        super().close()
