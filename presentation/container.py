@@ -1,16 +1,38 @@
-"""The composition root: the only module that knows every adapter."""
+"""The composition root: the only module that knows every adapter.
+
+Adapters whose libraries are slow to import (datasketch, tree-sitter,
+bandit, transformers) are imported inside the factories below, when a
+command first needs them, so `codemill --help` stays fast.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from dependency_injector import containers, providers
 
+from application.use_cases.build_dataset import BuildDataset
+from application.use_cases.collect_data import CollectData
 from domain.errors import ConfigurationError
 from domain.ports.artifact_store import ArtifactStore
+from domain.ports.code_source import SourceResolver
+from domain.ports.corpus_repository import CorpusRepository
+from domain.ports.dataset_repository import DatasetRepository
+from domain.ports.deduplicator import Deduplicator
+from domain.ports.plotter import Plotter
+from domain.ports.tabular_reader import TabularReader
+from domain.ports.tokenizers import TokenizerProvider
+from infrastructure.collection.file_worker import file_worker_factory
+from infrastructure.executors.process_pool import ProcessPoolParallelExecutor
 from infrastructure.storage.local_artifact_store import LocalArtifactStore
 from infrastructure.storage.s3_artifact_store import S3ArtifactStore
 from infrastructure.storage.s3_client import build_s3_client
 from infrastructure.storage.s3_presets import S3ConnectionConfig
-from presentation.settings import Settings, StorageSettings, load_settings
+from presentation.cli.progress import TqdmProgress
+from presentation.collect_config import collect_options, default_workers, tool_versions
+from presentation.settings import CollectSettings, Settings, StorageSettings, load_settings
 
 _MIB = 1 << 20
 
@@ -35,15 +57,79 @@ def s3_connection_config(storage: StorageSettings) -> S3ConnectionConfig:
     )
 
 
+def s3_store_for_bucket(storage: StorageSettings, bucket: str, prefix: str = "") -> ArtifactStore:
+    return S3ArtifactStore(
+        build_s3_client(s3_connection_config(storage)),
+        bucket,
+        prefix,
+        multipart_threshold=storage.multipart_threshold_mb * _MIB,
+        multipart_chunksize=storage.multipart_chunk_mb * _MIB,
+    )
+
+
 def build_s3_store(storage: StorageSettings) -> ArtifactStore:
     if not storage.bucket:
         raise ConfigurationError("CODEMILL_STORAGE__BUCKET is required when CODEMILL_STORAGE__BACKEND=s3")
-    return S3ArtifactStore(
-        build_s3_client(s3_connection_config(storage)),
-        storage.bucket,
-        storage.prefix,
-        multipart_threshold=storage.multipart_threshold_mb * _MIB,
-        multipart_chunksize=storage.multipart_chunk_mb * _MIB,
+    return s3_store_for_bucket(storage, storage.bucket, storage.prefix)
+
+
+def build_source_resolver(
+    store: ArtifactStore, storage: StorageSettings, collect: CollectSettings
+) -> SourceResolver:
+    from infrastructure.sources.default_source_resolver import DefaultSourceResolver
+
+    return DefaultSourceResolver(
+        store=store,
+        s3_store_for_bucket=lambda bucket: s3_store_for_bucket(storage, bucket),
+        max_bytes=collect.max_file_bytes,
+    )
+
+
+def build_corpora(store: ArtifactStore, collect: CollectSettings) -> CorpusRepository:
+    from infrastructure.corpus.parquet_corpus_repository import ParquetCorpusRepository
+
+    return ParquetCorpusRepository(store, shard_rows=collect.shard_rows)
+
+
+def _minhash_deduplicator(**params: Any) -> Deduplicator:
+    from infrastructure.dedup.minhash_deduplicator import MinHashDeduplicator
+
+    return MinHashDeduplicator(**params)
+
+
+def build_datasets(store: ArtifactStore, settings: Settings) -> DatasetRepository:
+    from infrastructure.datasets.hf_dataset_repository import HfDatasetRepository
+
+    return HfDatasetRepository(store, cache_dir=settings.cache_dir.expanduser() / "datasets")
+
+
+def build_tokenizers() -> TokenizerProvider:
+    from infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
+
+    return HfTokenizerProvider()
+
+
+def build_tabular_reader(store: ArtifactStore, storage: StorageSettings) -> TabularReader:
+    from infrastructure.datasets.tabular_file_reader import ArrowTabularReader
+
+    return ArrowTabularReader(store, lambda bucket: s3_store_for_bucket(storage, bucket))
+
+
+def build_plotter() -> Plotter:
+    from infrastructure.plots.matplotlib_plotter import MatplotlibPlotter
+
+    return MatplotlibPlotter()
+
+
+def dedup_factory(collect: CollectSettings) -> Callable[[], Deduplicator]:
+    """A picklable factory: worker processes build their own to compute fingerprints."""
+    return functools.partial(
+        _minhash_deduplicator,
+        num_perm=collect.dedup_num_perm,
+        threshold=collect.dedup_threshold,
+        bands=collect.dedup_bands,
+        rows=collect.dedup_rows,
+        shingle_size=collect.dedup_shingle_size,
     )
 
 
@@ -53,6 +139,7 @@ class Container(containers.DeclarativeContainer):
     # Config
     settings: providers.Provider[Settings] = providers.Singleton(load_settings)
     storage_settings = settings.provided.storage
+    collect_settings = settings.provided.collect
 
     # Adapters
     local_store = providers.Singleton(LocalArtifactStore, root=storage_settings.root)
@@ -60,5 +147,37 @@ class Container(containers.DeclarativeContainer):
     artifact_store: providers.Provider[ArtifactStore] = providers.Selector(
         storage_settings.backend, local=local_store, s3=s3_store
     )
+    corpora = providers.Singleton(build_corpora, store=artifact_store, collect=collect_settings)
+    source_resolver = providers.Factory(
+        build_source_resolver, store=artifact_store, storage=storage_settings, collect=collect_settings
+    )
+    datasets = providers.Singleton(build_datasets, store=artifact_store, settings=settings)
+    tokenizers = providers.Singleton(build_tokenizers)
+    tabular_reader = providers.Singleton(build_tabular_reader, store=artifact_store, storage=storage_settings)
+    plotter = providers.Singleton(build_plotter)
+    executor = providers.Singleton(ProcessPoolParallelExecutor)
+    progress = providers.Singleton(TqdmProgress)
 
     # Use cases
+    collect_data = providers.Factory(
+        CollectData,
+        sources=source_resolver,
+        worker_factory=providers.Object(file_worker_factory),
+        executor=executor,
+        dedup_factory=providers.Callable(dedup_factory, collect_settings),
+        corpora=corpora,
+        options=providers.Callable(collect_options, collect_settings),
+        progress=progress,
+        tool_versions=providers.Callable(tool_versions),
+        default_workers=providers.Callable(default_workers, collect_settings),
+    )
+    build_dataset = providers.Factory(
+        BuildDataset,
+        corpora=corpora,
+        datasets=datasets,
+        tokenizers=tokenizers,
+        reader=tabular_reader,
+        dedup_factory=providers.Callable(dedup_factory, collect_settings),
+        plotter=plotter,
+        progress=progress,
+    )

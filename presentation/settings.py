@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="Log level on stderr (-v/-q override it)."
     )
+    cache_dir: Path = Field(
+        Path("~/.cache/codemill"), description="Local copies of datasets and models read from storage."
+    )
     storage: StorageSettings = Field(default_factory=StorageSettings)  # type: ignore[arg-type]
     collect: CollectSettings = Field(default_factory=CollectSettings)  # type: ignore[arg-type]
 

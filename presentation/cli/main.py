@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
+from presentation.cli.collect_cmd import collect_command
 from presentation.cli.config_cmd import config_group
+from presentation.cli.corpus_cmd import corpus_group
+from presentation.cli.dataset_cmd import dataset_group
 from presentation.cli.errors import CodemillGroup
 from presentation.cli.logs import configure_logging
 from presentation.cli.storage_cmd import storage_group
@@ -22,6 +25,9 @@ def cli(verbose: int, quiet: int) -> None:
 
     \b
     Examples:
+      codemill collect ./src --name myproject
+      codemill corpus show myproject
+      codemill dataset build myproject --task generation --name summaries
       codemill config show
       codemill storage ls corpora/
       CODEMILL_STORAGE__BACKEND=s3 CODEMILL_STORAGE__BUCKET=my-bucket codemill storage ls
@@ -32,6 +38,9 @@ def cli(verbose: int, quiet: int) -> None:
     ensure_wired()
 
 
+cli.add_command(collect_command)
+cli.add_command(corpus_group)
+cli.add_command(dataset_group)
 cli.add_command(config_group)
 cli.add_command(storage_group)
 

@@ -10,17 +10,9 @@ import pytest
 from domain.ports.artifact_store import ArtifactStore
 from infrastructure.storage.local_artifact_store import LocalArtifactStore
 from infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
-from tests.integration.storage.seaweedfs_server import SeaweedServer, start_seaweedfs
+from tests.support.seaweedfs_server import SeaweedServer, start_seaweedfs
 
 SMALL_MULTIPART = 5 * MIB  # the smallest part size S3 accepts
-
-
-@pytest.fixture(scope="session")
-def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedServer]:
-    """One SeaweedFS server shared by the session; tests isolate themselves with fresh buckets."""
-    server = start_seaweedfs(tmp_path_factory.mktemp("seaweedfs"))
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
-from tests.integration.storage.seaweedfs_server import SeaweedServer
+from tests.support.seaweedfs_server import SeaweedServer
 
 
 def test_objects_outside_the_store_prefix_stay_out_of_sight(seaweedfs: SeaweedServer) -> None:

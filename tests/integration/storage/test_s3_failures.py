@@ -22,7 +22,7 @@ from domain.ports.artifact_store import ArtifactStore
 from infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
 from infrastructure.storage.s3_client import build_s3_client
 from infrastructure.storage.s3_presets import S3ConnectionConfig
-from tests.integration.storage.seaweedfs_server import SeaweedServer
+from tests.support.seaweedfs_server import SeaweedServer
 
 FAST_ENOUGH_S = 15.0
 

@@ -1,0 +1,139 @@
+"""Task samples from corpus records: one sample per usable unit, every other unit counted by reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+
+from application.datasets.labels import label_reader
+from application.datasets.row_samples import samples_from_rows
+from domain.code import UnitKind
+from domain.corpus import UnitRecord
+from domain.dataset import Sample, TaskSpec, TaskType
+from domain.docstring_targets import NO_DOCSTRING, summarize_docstring
+from domain.errors import InputError
+from domain.name_masking import mask_name
+
+__all__ = ["CLEAN", "VULNERABLE", "build_samples", "samples_from_rows"]
+
+VULNERABLE = "vulnerable"
+CLEAN = "clean"
+MIN_NAME_LENGTH = 2
+GROUP_KEYS = ("file", "repository")
+
+
+@dataclass(frozen=True, slots=True)
+class _Payload:
+    text: str
+    target: str | None = None
+    label: str | None = None
+    labels: tuple[str, ...] = ()
+
+
+_Maker = Callable[[UnitRecord], _Payload | str]  # a payload, or the reason the record is skipped
+
+
+def build_samples(
+    records: Iterable[UnitRecord],
+    task: TaskSpec,
+    *,
+    group_by: str,
+    scanned_languages: Collection[str] | None = None,
+) -> tuple[list[Sample], Counter[str]]:
+    """The task's samples, in record order, and the number of records skipped per reason.
+
+    - generation/summarize: the code without its docstring -> the docstring's
+      summary (skips 'no_docstring', 'docstring_too_short');
+    - generation/name: functions and methods only, their name masked in the
+      code -> the name (skips 'not_a_function', 'name_too_short');
+    - classification: the code -> the `task.label_field` value (default
+      'language'; skips 'missing_label');
+    - security: the code -> 'vulnerable'/'clean' (binary), or the sorted unique
+      test ids / 'CWE-<n>' of its findings (multi-label; no findings gives no
+      labels); with `scanned_languages`, units in other languages are skipped
+      ('language_not_scanned'), since no finding there does not mean clean.
+    Every sample's id is the unit id, its group the file (source-prefixed
+    path) or the repository (`group_by`), its cluster the record's
+    near-duplicate cluster (the unit id when it has none).
+    Raises InputError for an unknown `group_by` or label field, before reading records.
+    """
+    if group_by not in GROUP_KEYS:
+        raise InputError(f"group_by must be 'file' or 'repository', got {group_by!r}")
+    make = _maker(task, scanned_languages)
+    samples: list[Sample] = []
+    skipped: Counter[str] = Counter()
+    for record in records:
+        outcome = make(record)
+        if isinstance(outcome, str):
+            skipped[outcome] += 1
+            continue
+        samples.append(_sample(record, outcome, group_by))
+    return samples, skipped
+
+
+def _sample(record: UnitRecord, payload: _Payload, group_by: str) -> Sample:
+    unit = record.unit
+    group = f"{unit.source}::{unit.path}" if group_by == "file" else unit.source
+    return Sample(
+        id=unit.id,
+        text=payload.text,
+        target=payload.target,
+        label=payload.label,
+        labels=payload.labels,
+        group=group,
+        cluster=record.cluster_id or unit.id,
+        language=str(unit.language),
+    )
+
+
+def _maker(task: TaskSpec, scanned_languages: Collection[str] | None) -> _Maker:
+    subtask = task.effective_subtask
+    if task.task is TaskType.GENERATION:
+        return _name_payload if subtask == "name" else _summary_payload
+    if task.task is TaskType.CLASSIFICATION:
+        return _classification_maker(task.label_field or "language")
+    security = {"binary": _binary_payload, "test_id": _test_id_payload, "cwe": _cwe_payload}[subtask]
+    if scanned_languages is None:
+        return security
+    scanned = frozenset(scanned_languages)
+    return lambda record: security(record) if str(record.unit.language) in scanned else "language_not_scanned"
+
+
+def _summary_payload(record: UnitRecord) -> _Payload | str:
+    summary = summarize_docstring(record.unit.docstring)
+    if summary.text is None:
+        return NO_DOCSTRING if summary.reason == NO_DOCSTRING else "docstring_too_short"
+    return _Payload(record.unit.code_without_docstring, target=summary.text)
+
+
+def _name_payload(record: UnitRecord) -> _Payload | str:
+    unit = record.unit
+    if unit.kind is UnitKind.CLASS:
+        return "not_a_function"
+    if len(unit.name) < MIN_NAME_LENGTH:
+        return "name_too_short"
+    return _Payload(mask_name(unit.code_without_docstring, unit.name), target=unit.name)
+
+
+def _classification_maker(field: str) -> _Maker:
+    read = label_reader(field)
+
+    def make(record: UnitRecord) -> _Payload | str:
+        label = read(record)
+        return "missing_label" if label is None else _Payload(record.unit.code, label=label)
+
+    return make
+
+
+def _binary_payload(record: UnitRecord) -> _Payload:
+    return _Payload(record.unit.code, label=VULNERABLE if record.findings else CLEAN)
+
+
+def _test_id_payload(record: UnitRecord) -> _Payload:
+    return _Payload(record.unit.code, labels=tuple(sorted({f.test_id for f in record.findings})))
+
+
+def _cwe_payload(record: UnitRecord) -> _Payload:
+    cwes = sorted({f.cwe for f in record.findings if f.cwe is not None})
+    return _Payload(record.unit.code, labels=tuple(f"CWE-{cwe}" for cwe in cwes))

@@ -1,0 +1,26 @@
+"""Stable hashes of configurations, for manifests and cache keys."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(str(v) for v in value)
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def config_hash(*parts: Any) -> str:
+    """sha256 (first 16 hex digits) of a canonical JSON rendering of `parts`."""
+    text = json.dumps([_plain(p) for p in parts], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

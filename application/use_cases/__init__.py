@@ -1,0 +1,1 @@
+"""Use cases: one class per module, each with `execute(request) -> result`."""

@@ -1,0 +1,55 @@
+"""Port: where corpora are written and read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
+
+from domain.corpus import Rejection, UnitRecord
+from domain.manifest import Manifest
+
+
+class CorpusSink(Protocol):
+    """An open, unpublished corpus being written.
+
+    Contract: records are buffered and flushed as shards (memory stays
+    bounded); rejected units go to `rejected/` with their reason; nothing is
+    visible as a corpus until `publish` writes the manifest, last; `abort`
+    leaves the corpus unpublished.
+    """
+
+    def add(self, record: UnitRecord) -> None: ...
+
+    def reject(self, record: UnitRecord, rejection: Rejection) -> None: ...
+
+    def publish(
+        self,
+        stats: Mapping[str, Any],
+        *,
+        extra_artifacts: Mapping[str, bytes] | None = None,
+        config_hash: str = "",
+        tool_versions: Mapping[str, str] | None = None,
+    ) -> Manifest: ...
+
+    def abort(self) -> None: ...
+
+
+class CorpusRepository(Protocol):
+    """Corpora by name under `corpora/NAME/`.
+
+    Contract: `create` unpublishes an existing corpus of that name first;
+    readers only see published corpora and raise ArtifactNotFoundError for
+    anything else.
+    """
+
+    def create(self, name: str) -> CorpusSink: ...
+
+    def names(self) -> list[str]: ...
+
+    def manifest(self, name: str) -> Manifest: ...
+
+    def stats(self, name: str) -> dict[str, Any]: ...
+
+    def iter_records(self, name: str, *, rejected: bool = False) -> Iterator[UnitRecord]: ...
+
+    def read_artifact(self, name: str, path: str) -> bytes: ...

@@ -1,0 +1,123 @@
+"""Python metrics from radon: cyclomatic complexity, maintainability index, Halstead volume."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+import warnings
+from collections.abc import Sequence
+from functools import cached_property
+
+from radon.metrics import mi_compute
+from radon.raw import Module
+
+from domain.code import CodeUnit, Language, SourceFile
+from domain.corpus import QualityMetrics
+from domain.quality_rank import rank_for_complexity
+from infrastructure.analysis.line_counts import line_metrics
+from infrastructure.analysis.python_definitions import Definition, PythonDefinitions
+from infrastructure.analysis.python_raw_lines import FileRawLines
+from infrastructure.analysis.unit_spans import indentation_of_line
+
+
+class RadonQualityAnalyzer:
+    """QualityAnalyzer for Python, backed by radon.
+
+    Contract: one QualityMetrics per unit, in order, each what radon gives
+    the unit's code measured on its own (dedented, so that a method parses
+    as a top-level definition): cyclomatic complexity and its A-F rank (for
+    a class, radon's class complexity: the average of its methods, plus one
+    when it has several), the maintainability index (radon's `mi_visit`
+    with multi-line strings counted as comments), Halstead volume, and
+    loc/sloc/comment lines. The file is parsed, walked and read once, and
+    each unit is found in it by line and name; a unit of a file that does
+    not parse, or one not found there, is parsed on its own. A unit whose
+    code does not parse, or that radon cannot measure, gets None for every
+    radon field and plain line counts. Never raises.
+    """
+
+    def supports(self, language: Language) -> bool:
+        return language is Language.PYTHON
+
+    def measure(self, file: SourceFile, units: Sequence[CodeUnit]) -> list[QualityMetrics]:
+        if not units:
+            return []
+        measured = _MeasuredFile(file, units)
+        return [measured.metrics(unit) for unit in units]
+
+
+class _MeasuredFile:
+    """One file's tree, definitions and raw line counts, shared by its units."""
+
+    def __init__(self, file: SourceFile, units: Sequence[CodeUnit]) -> None:
+        self._file = file
+        self._raw = FileRawLines(file.text, units)
+        try:
+            self._definitions: PythonDefinitions | None = PythonDefinitions(_parse(file.text))
+        except Exception:  # SyntaxError, null bytes, nesting too deep for the parser or radon's visitors
+            self._definitions = None
+
+    def metrics(self, unit: CodeUnit) -> QualityMetrics:
+        try:
+            definitions = self._definitions
+            node = definitions.find(unit.start_line, unit.name) if definitions is not None else None
+            if definitions is None or node is None:
+                definitions, node = self._parse_alone(unit)
+            return _radon_metrics(unit, definitions, node, self._raw.unit(unit))
+        except Exception:  # code that does not parse on its own, or radon failing on odd code
+            return line_metrics(unit.code, Language.PYTHON)
+
+    def _parse_alone(self, unit: CodeUnit) -> tuple[PythonDefinitions, Definition]:
+        tree = _parse(_standalone_source(unit, self._text_lines))
+        definitions = PythonDefinitions(tree)
+        node = tree.body[0] if tree.body else None
+        if not isinstance(node, Definition):
+            raise ValueError(f"{unit.name} is not a function or class on its own")
+        return definitions, node
+
+    @cached_property
+    def _text_lines(self) -> list[str]:
+        return self._file.text.split("\n")
+
+
+def _parse(source: str) -> ast.Module:
+    with warnings.catch_warnings():  # invalid escapes and the like warn while parsing
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
+def _radon_metrics(
+    unit: CodeUnit, definitions: PythonDefinitions, node: Definition, raw: Module
+) -> QualityMetrics:
+    complexity = definitions.complexity(node)
+    volume = definitions.halstead_volume(node, with_decorators=unit.code.startswith("@"))
+    comment_lines = raw.comments + raw.multi
+    comment_percent = comment_lines / raw.sloc * 100 if raw.sloc else 0.0
+    return QualityMetrics(
+        cyclomatic=complexity.cyclomatic,
+        complexity_rank=rank_for_complexity(complexity.cyclomatic),
+        maintainability_index=float(mi_compute(volume, complexity.total, raw.lloc, comment_percent)),
+        halstead_volume=volume,
+        loc=raw.loc,
+        sloc=raw.sloc,
+        comments=raw.comments,
+    )
+
+
+def _standalone_source(unit: CodeUnit, text_lines: Sequence[str]) -> str:
+    """The unit's code as a top-level block.
+
+    The code of a method starts at its `def` while its body keeps the file's
+    indentation, so the first line's indentation (read from the file) is taken
+    off every line that has it; unlike `textwrap.dedent`, lines of a
+    multi-line string that sit further left do not block the dedent.
+    """
+    code = unit.code
+    if code[:1] in (" ", "\t"):
+        return textwrap.dedent(code)
+    indent = indentation_of_line(text_lines, unit.start_line)
+    if not indent:
+        return code
+    lines = code.split("\n")
+    rest = (line[len(indent) :] if line.startswith(indent) else line for line in lines[1:])
+    return "\n".join([lines[0], *rest])

@@ -1,0 +1,9 @@
+"""Task datasets in the Hugging Face layout, user data files, on any ArtifactStore.
+
+Nothing here imports `datasets` at module level: it loads inside the calls that need it.
+"""
+
+from infrastructure.datasets.hf_dataset_repository import HfDatasetRepository
+from infrastructure.datasets.tabular_file_reader import ArrowTabularReader
+
+__all__ = ["ArrowTabularReader", "HfDatasetRepository"]

@@ -1,0 +1,93 @@
+"""Reading published artifacts only after checking them against their manifest, in memory or on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from domain.errors import ArtifactNotFoundError, IntegrityError
+from domain.keys import join_key, validate_key
+from domain.manifest import MANIFEST_NAME, Manifest, ManifestEntry
+from domain.ports.artifact_store import ArtifactStore
+
+COMPLETE_MARKER = ".complete"
+_CHUNK = 1 << 20
+
+
+def read_verified(store: ArtifactStore, prefix: str, manifest: Manifest, path: str, *, what: str) -> bytes:
+    """The bytes of one listed artifact; IntegrityError naming it when missing or altered."""
+    entry = manifest.entry(path)
+    if entry is None:
+        raise ArtifactNotFoundError(f"{what} has no artifact '{path}'")
+    try:
+        data = store.get(join_key(prefix, path))
+    except ArtifactNotFoundError:
+        raise IntegrityError(f"{what}: '{path}' is listed in its manifest but missing") from None
+    if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise IntegrityError(f"{what}: '{path}' does not match its manifest checksum")
+    return data
+
+
+def local_copy(store: ArtifactStore, prefix: str, raw_manifest: bytes, folder: Path, *, what: str) -> Path:
+    """Download every artifact the manifest lists into `folder`, verified, unless already complete.
+
+    Each file is written to a temp file, hashed on the way, and renamed into
+    place only if it matches; the manifest, then an empty completeness marker,
+    are written last, so a folder with the marker is whole.
+    """
+    if (folder / COMPLETE_MARKER).is_file():
+        return folder
+    manifest = Manifest.from_json(raw_manifest, where=f"{what} manifest")
+    for entry in manifest.entries:
+        target = folder.joinpath(*validate_key(entry.path).split("/"))
+        if not _matches(target, entry):
+            _download(store, join_key(prefix, entry.path), entry, target, what=what)
+    _write_atomically(folder / MANIFEST_NAME, raw_manifest)
+    _write_atomically(folder / COMPLETE_MARKER, b"")
+    return folder
+
+
+def _download(store: ArtifactStore, key: str, entry: ManifestEntry, target: Path, *, what: str) -> None:
+    digest, size = hashlib.sha256(), 0
+    try:
+        with _atomic_file(target) as out, store.open(key) as source:
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            if size != entry.size or digest.hexdigest() != entry.sha256:
+                raise IntegrityError(f"{what}: '{entry.path}' does not match its manifest checksum")
+    except ArtifactNotFoundError:
+        raise IntegrityError(f"{what}: '{entry.path}' is listed in its manifest but missing") from None
+
+
+def _matches(path: Path, entry: ManifestEntry) -> bool:
+    if not path.is_file() or path.stat().st_size != entry.size:
+        return False
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest() == entry.sha256
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    with _atomic_file(path) as out:
+        out.write(data)
+
+
+@contextmanager
+def _atomic_file(target: Path) -> Iterator[BinaryIO]:
+    """A temp file beside `target`, fsynced and renamed over it only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".partial-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)

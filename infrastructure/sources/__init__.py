@@ -1,0 +1,1 @@
+"""Code sources: folders, git repositories, archives and storage prefixes."""

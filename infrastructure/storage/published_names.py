@@ -1,0 +1,35 @@
+"""The names published under a storage root, and the prefix a valid name maps to."""
+
+from __future__ import annotations
+
+import re
+
+from domain.errors import InputError
+from domain.keys import join_key
+from domain.manifest import MANIFEST_NAME
+from domain.ports.artifact_store import ArtifactStore
+
+
+def published_names(store: ArtifactStore, root: str, pattern: re.Pattern[str]) -> list[str]:
+    """Sorted names N that match `pattern` and have a `ROOT/N/manifest.json`.
+
+    Only a manifest directly under the name's folder counts: a half-written
+    output (artifacts without a manifest) and nested manifests are not names.
+    """
+    base = join_key(root) + "/"
+    found = []
+    for key in store.list(base):
+        name, _, rest = key[len(base) :].partition("/")
+        if rest == MANIFEST_NAME and pattern.fullmatch(name):
+            found.append(name)
+    return sorted(found)
+
+
+def named_prefix(root: str, name: str, pattern: re.Pattern[str], *, what: str) -> str:
+    """`ROOT/NAME/` for a name that fully matches `pattern`; InputError naming `what` otherwise."""
+    if not isinstance(name, str) or not pattern.fullmatch(name):
+        raise InputError(
+            f"invalid {what} name {name!r}: use 1-100 letters, digits, '.', '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return f"{join_key(root)}/{name}/"

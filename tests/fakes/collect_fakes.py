@@ -1,0 +1,189 @@
+"""Hand-written fakes of the collect step's ports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from domain.code import CodeUnit, Language, ParseOutcome, SourceFile, UnitKind
+from domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
+from domain.errors import ArtifactNotFoundError, InputError
+from domain.manifest import Manifest, ManifestEntry
+from domain.ports.deduplicator import DedupVerdict
+from domain.sources import RawFile, SkippedFile
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class FakeSource:
+    def __init__(self, description: str, items: Sequence[RawFile | SkippedFile], commit: str = "") -> None:
+        self.description = description
+        self.commit = commit
+        self.items = list(items)
+        self.closed = False
+
+    def iter_files(self) -> Iterator[RawFile | SkippedFile]:
+        return iter(self.items)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeResolver:
+    def __init__(self, sources: Mapping[str, FakeSource]) -> None:
+        self.sources = dict(sources)
+
+    def resolve(self, spec: str, *, ref: str | None = None) -> FakeSource:
+        if spec not in self.sources:
+            raise InputError(f"source {spec!r} does not exist")
+        return self.sources[spec]
+
+
+class InlineExecutor:
+    def map_ordered(
+        self, make_worker: Callable[[], Callable[[T], R]], items: Iterable[T], *, workers: int
+    ) -> Iterator[R]:
+        worker = make_worker()
+        return (worker(item) for item in items)
+
+
+_DEF = re.compile(r"^def (\w+)\(.*?(?=^def |\Z)", re.S | re.M)
+
+
+class RegexPythonParser:
+    """Top-level `def`s only: enough to drive the use case."""
+
+    def supports(self, language: Language) -> bool:
+        return language is Language.PYTHON
+
+    def extract(self, file: SourceFile) -> ParseOutcome:
+        units = []
+        for match in _DEF.finditer(file.text):
+            code = match.group(0).rstrip()
+            start = file.text[: match.start()].count("\n") + 1
+            normalized = " ".join(code.split())
+            units.append(
+                CodeUnit(
+                    id=hashlib.sha256(normalized.encode()).hexdigest()[:32],
+                    source=file.source,
+                    commit=file.commit,
+                    path=file.path,
+                    language=file.language,
+                    kind=UnitKind.FUNCTION,
+                    name=match.group(1),
+                    qualified_name=match.group(1),
+                    signature=code.splitlines()[0],
+                    docstring=None,
+                    code=code,
+                    code_without_docstring=code,
+                    start_line=start,
+                    end_line=start + code.count("\n"),
+                    start_byte=match.start(),
+                    end_byte=match.start() + len(code),
+                    has_error=False,
+                )
+            )
+        return ParseOutcome(units=tuple(units), parse_ms=0.1)
+
+
+class LineCountQuality:
+    def supports(self, language: Language) -> bool:
+        return True
+
+    def measure(self, file: SourceFile, units: Sequence[CodeUnit]) -> list[QualityMetrics]:
+        return [QualityMetrics(loc=u.end_line - u.start_line + 1) for u in units]
+
+
+class EvalScanner:
+    def supports(self, language: Language) -> bool:
+        return True
+
+    def scan(self, file: SourceFile, units: Sequence[CodeUnit]) -> list[tuple[SecurityFinding, ...]]:
+        finding = SecurityFinding(
+            test_id="B307",
+            test_name="eval",
+            cwe=78,
+            severity="MEDIUM",
+            confidence="HIGH",
+            line=1,
+            message="eval",
+        )
+        return [(finding,) if "eval(" in u.code else () for u in units]
+
+
+class EmailRedactor:
+    _EMAIL = re.compile(r"[\w.]+@[\w.]+\.\w+")
+
+    def redact(self, text: str) -> tuple[str, dict[str, int]]:
+        cleaned, n = self._EMAIL.subn("<EMAIL>", text)
+        return cleaned, ({"<EMAIL>": n} if n else {})
+
+
+class ExactDedup:
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def fingerprint(self, unit: CodeUnit) -> bytes:
+        return unit.id.encode()
+
+    def check(self, unit: CodeUnit, fingerprint: bytes | None = None) -> DedupVerdict:
+        assert fingerprint in (None, unit.id.encode())
+        if unit.id in self.seen:
+            return DedupVerdict(cluster_id=self.seen[unit.id], duplicate_of=unit.id, reason="exact_duplicate")
+        self.seen[unit.id] = unit.id
+        return DedupVerdict(cluster_id=unit.id)
+
+    def export_index(self) -> bytes:
+        return json.dumps(sorted(self.seen)).encode()
+
+    def load_index(self, data: bytes) -> None:
+        self.seen.update({i: i for i in json.loads(data)})
+
+
+class MemoryCorpusSink:
+    def __init__(self, repo: MemoryCorpusRepository, name: str) -> None:
+        self.repo, self.name = repo, name
+        self.kept: list[UnitRecord] = []
+        self.rejected: list[tuple[UnitRecord, Rejection]] = []
+        self.aborted = False
+
+    def add(self, record: UnitRecord) -> None:
+        self.kept.append(record)
+
+    def reject(self, record: UnitRecord, rejection: Rejection) -> None:
+        self.rejected.append((record, rejection))
+
+    def publish(self, stats: Mapping[str, Any], **kwargs: Any) -> Manifest:
+        extra = dict(kwargs.get("extra_artifacts") or {})
+        manifest = Manifest(
+            kind="corpus",
+            entries=tuple(ManifestEntry(p, "0" * 64, len(b)) for p, b in extra.items()),
+            created_at="now",
+            config_hash=kwargs.get("config_hash", ""),
+        )
+        self.repo.published[self.name] = (self, dict(stats), extra, manifest)
+        return manifest
+
+    def abort(self) -> None:
+        self.aborted = True
+
+
+class MemoryCorpusRepository:
+    def __init__(self) -> None:
+        self.published: dict[str, tuple[MemoryCorpusSink, dict[str, Any], dict[str, bytes], Manifest]] = {}
+        self.sinks: list[MemoryCorpusSink] = []
+
+    def create(self, name: str) -> MemoryCorpusSink:
+        self.published.pop(name, None)
+        sink = MemoryCorpusSink(self, name)
+        self.sinks.append(sink)
+        return sink
+
+    def read_artifact(self, name: str, path: str) -> bytes:
+        if name not in self.published:
+            raise ArtifactNotFoundError(f"corpus {name!r} does not exist or was never completed")
+        return self.published[name][2][path]

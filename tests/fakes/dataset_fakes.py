@@ -1,0 +1,85 @@
+"""Hand-written fakes of the dataset step's ports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from domain.corpus import UnitRecord
+from domain.dataset import Sample
+from domain.errors import ArtifactNotFoundError, InputError
+from domain.manifest import Manifest
+from domain.ports.dataset_repository import DatasetBundle
+
+
+class WhitespaceTokenizer:
+    def __init__(self, name: str, vocab_size: int) -> None:
+        self.name, self.vocab_size = name, vocab_size
+        self.trained_on: list[str] = []
+
+    def lengths(self, texts: Sequence[str]) -> list[int]:
+        return [len(t.split()) + 2 for t in texts]
+
+    def files(self) -> dict[str, bytes]:
+        return {"tokenizer.json": b"{}"}
+
+
+class FakeTokenizers:
+    def __init__(self) -> None:
+        self.trained: list[WhitespaceTokenizer] = []
+
+    def train(self, texts: Iterable[str], *, vocab_size: int, min_frequency: int = 2) -> WhitespaceTokenizer:
+        tokenizer = WhitespaceTokenizer(f"bpe-{vocab_size}", vocab_size)
+        tokenizer.trained_on = list(texts)
+        self.trained.append(tokenizer)
+        return tokenizer
+
+    def pretrained(self, name_or_path: str) -> WhitespaceTokenizer:
+        if name_or_path == "missing":
+            raise InputError("cannot load tokenizer 'missing'")
+        return WhitespaceTokenizer(name_or_path, 30522)
+
+
+class MemoryDatasets:
+    def __init__(self) -> None:
+        self.published: dict[str, tuple[dict[str, list[Sample]], DatasetBundle]] = {}
+
+    def publish(self, name: str, splits: Mapping[str, Sequence[Sample]], bundle: DatasetBundle) -> Manifest:
+        self.published[name] = ({k: list(v) for k, v in splits.items()}, bundle)
+        return Manifest(kind="dataset", entries=(), created_at="now", config_hash=bundle.config_hash)
+
+
+class PngPlotter:
+    def histogram(self, values: Sequence[int], *, title: str, xlabel: str, limit: int | None = None) -> bytes:
+        return b"\x89PNG" + str(len(values)).encode()
+
+
+class FakeCorpora:
+    def __init__(self, corpora: Mapping[str, list[UnitRecord]], stats: Mapping[str, dict[str, Any]]) -> None:
+        self.corpora, self._stats = dict(corpora), dict(stats)
+
+    def manifest(self, name: str) -> Manifest:
+        if name not in self.corpora:
+            raise ArtifactNotFoundError(f"corpus {name!r} does not exist or was never completed")
+        return Manifest(kind="corpus", entries=(), created_at="then", config_hash=name)
+
+    def iter_records(self, name: str, *, rejected: bool = False) -> Iterator[UnitRecord]:
+        self.manifest(name)
+        return iter(self.corpora[name])
+
+    def stats(self, name: str) -> dict[str, Any]:
+        return self._stats.get(name, {})
+
+
+class RowsReader:
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows_ = rows
+
+    def columns(self, location: str) -> list[str]:
+        return sorted(self.rows_[0]) if self.rows_ else []
+
+    def rows(self, location: str, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
+        return ({c: r[c] for c in columns} for r in self.rows_)
+
+    def fingerprint(self, location: str) -> str:
+        return "f" * 64
