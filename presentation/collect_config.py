@@ -40,3 +40,14 @@ def tool_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return versions
+
+
+def training_versions() -> dict[str, str]:
+    """Library versions recorded with every training run."""
+    versions = {}
+    for name in ("codemill", "torch", "transformers", "accelerate", "datasets", "tokenizers", "safetensors"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions

@@ -8,6 +8,7 @@ command first needs them, so `codemill --help` stays fast.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -15,13 +16,18 @@ from dependency_injector import containers, providers
 
 from application.use_cases.build_dataset import BuildDataset
 from application.use_cases.collect_data import CollectData
+from application.use_cases.train_model import TrainModel
 from domain.errors import ConfigurationError
 from domain.ports.artifact_store import ArtifactStore
+from domain.ports.checkpoint_manager import CheckpointManager
 from domain.ports.code_source import SourceResolver
 from domain.ports.corpus_repository import CorpusRepository
 from domain.ports.dataset_repository import DatasetRepository
 from domain.ports.deduplicator import Deduplicator
+from domain.ports.metrics_tracker import MetricsTracker
+from domain.ports.model_trainer import ModelTrainer
 from domain.ports.plotter import Plotter
+from domain.ports.run_repository import RunRepository
 from domain.ports.tabular_reader import TabularReader
 from domain.ports.tokenizers import TokenizerProvider
 from infrastructure.collection.file_worker import file_worker_factory
@@ -31,7 +37,7 @@ from infrastructure.storage.s3_artifact_store import S3ArtifactStore
 from infrastructure.storage.s3_client import build_s3_client
 from infrastructure.storage.s3_presets import S3ConnectionConfig
 from presentation.cli.progress import TqdmProgress
-from presentation.collect_config import collect_options, default_workers, tool_versions
+from presentation.collect_config import collect_options, default_workers, tool_versions, training_versions
 from presentation.settings import CollectSettings, Settings, StorageSettings, load_settings
 
 _MIB = 1 << 20
@@ -121,6 +127,35 @@ def build_plotter() -> Plotter:
     return MatplotlibPlotter()
 
 
+def build_runs(store: ArtifactStore) -> RunRepository:
+    from infrastructure.runs.storage_run_repository import StorageRunRepository
+
+    return StorageRunRepository(store)
+
+
+def build_trainer() -> ModelTrainer:
+    from infrastructure.training.hf_model_trainer import HfModelTrainer
+
+    return HfModelTrainer()
+
+
+def build_checkpoint_manager() -> CheckpointManager:
+    from infrastructure.training.checkpoint_manager import LocalCheckpointManager
+
+    return LocalCheckpointManager()
+
+
+def metrics_tracker(tensorboard_dir: str) -> MetricsTracker:
+    from infrastructure.tracking.file_metrics_tracker import FileMetricsTracker
+
+    return FileMetricsTracker(tensorboard_dir)
+
+
+def is_main_process() -> bool:
+    """Rank 0 under torchrun / accelerate (DDP), or a plain process."""
+    return os.environ.get("RANK", "0") == "0"
+
+
 def dedup_factory(collect: CollectSettings) -> Callable[[], Deduplicator]:
     """A picklable factory: worker processes build their own to compute fingerprints."""
     return functools.partial(
@@ -155,6 +190,9 @@ class Container(containers.DeclarativeContainer):
     tokenizers = providers.Singleton(build_tokenizers)
     tabular_reader = providers.Singleton(build_tabular_reader, store=artifact_store, storage=storage_settings)
     plotter = providers.Singleton(build_plotter)
+    runs = providers.Singleton(build_runs, store=artifact_store)
+    trainer = providers.Singleton(build_trainer)
+    checkpoints = providers.Singleton(build_checkpoint_manager)
     executor = providers.Singleton(ProcessPoolParallelExecutor)
     progress = providers.Singleton(TqdmProgress)
 
@@ -180,4 +218,16 @@ class Container(containers.DeclarativeContainer):
         dedup_factory=providers.Callable(dedup_factory, collect_settings),
         plotter=plotter,
         progress=progress,
+    )
+    train_model = providers.Factory(
+        TrainModel,
+        datasets=datasets,
+        trainer=trainer,
+        checkpoints=checkpoints,
+        runs=runs,
+        tracker_factory=providers.Object(metrics_tracker),
+        workdir=providers.Callable(lambda s: str(s.work_dir.expanduser()), settings),
+        progress=progress,
+        is_main_process=providers.Object(is_main_process),
+        versions=providers.Callable(training_versions),
     )

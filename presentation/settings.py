@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(
         Path("~/.cache/codemill"), description="Local copies of datasets and models read from storage."
     )
+    work_dir: Path = Field(Path("codemill-work"), description="Local run folders (checkpoints) of training.")
     storage: StorageSettings = Field(default_factory=StorageSettings)  # type: ignore[arg-type]
     collect: CollectSettings = Field(default_factory=CollectSettings)  # type: ignore[arg-type]
 

@@ -88,7 +88,7 @@ def _plain_chunk(lines: list[str], start: int) -> tuple[int, Tally] | None:
             comments += 1
         code = line[:code_end].rstrip()
         if code:
-            depth += sum(map(code.count, "([{")) - sum(map(code.count, ")]}"))
+            depth += _bracket_balance(code)
             colon = colon or (":" in code and _COLON_OPERATOR.search(code) is not None)
             last_code = code
         sloc, blank = (sloc + 1, blank) if line else (sloc, blank + 1)
@@ -96,6 +96,20 @@ def _plain_chunk(lines: list[str], start: int) -> tuple[int, Tally] | None:
             lloc = 2 - last_code.endswith(":") if colon else 1
             return index + 1, (lloc, sloc, comments, 0, blank, 0)
     return None
+
+
+def _bracket_balance(code: str) -> int:
+    """Opening minus closing brackets (most lines have none, so look before counting)."""
+    if "(" in code or ")" in code or "[" in code or "]" in code or "{" in code or "}" in code:
+        return (
+            code.count("(")
+            + code.count("[")
+            + code.count("{")
+            - code.count(")")
+            - code.count("]")
+            - code.count("}")
+        )
+    return 0
 
 
 def _string_chunk(lines: list[str], start: int) -> tuple[int, Tally] | None:

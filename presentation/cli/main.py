@@ -11,6 +11,7 @@ from presentation.cli.dataset_cmd import dataset_group
 from presentation.cli.errors import CodemillGroup
 from presentation.cli.logs import configure_logging
 from presentation.cli.storage_cmd import storage_group
+from presentation.cli.train_cmd import runs_group, train_command
 
 
 @click.group(cls=CodemillGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,6 +42,8 @@ def cli(verbose: int, quiet: int) -> None:
 cli.add_command(collect_command)
 cli.add_command(corpus_group)
 cli.add_command(dataset_group)
+cli.add_command(train_command)
+cli.add_command(runs_group)
 cli.add_command(config_group)
 cli.add_command(storage_group)
 

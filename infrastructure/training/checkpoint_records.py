@@ -1,0 +1,97 @@
+"""The record written into each checkpoint folder: when it was taken, how good it was, its files' sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from domain.training import CheckpointInfo
+
+RECORD_NAME = "codemill_checkpoint.json"
+SCHEMA_VERSION = 1
+CHECKPOINT_FOLDER = re.compile(r"checkpoint-(\d+)")
+_CHUNK = 1 << 20
+
+
+def checkpoint_step(folder: Path) -> int | None:
+    """The step in a `checkpoint-STEP` folder name, None for any other name."""
+    match = CHECKPOINT_FOLDER.fullmatch(folder.name)
+    return int(match.group(1)) if match else None
+
+
+def write_record(
+    folder: Path, *, step: int, epoch: float, metrics: Mapping[str, float], config_hash: str
+) -> CheckpointInfo:
+    """Hash every file of the checkpoint and write the record atomically (temp file, fsync, rename)."""
+    info = CheckpointInfo(
+        step=step,
+        epoch=epoch,
+        metrics=dict(metrics),
+        location=str(folder),
+        config_hash=config_hash,
+        files=file_digests(folder),
+        schema_version=SCHEMA_VERSION,
+    )
+    payload = {
+        "schema_version": info.schema_version,
+        "step": info.step,
+        "epoch": info.epoch,
+        "metrics": dict(info.metrics),
+        "config_hash": info.config_hash,
+        "files": dict(info.files),
+    }
+    _write_atomically(folder / RECORD_NAME, json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    return info
+
+
+def read_record(folder: Path) -> CheckpointInfo | None:
+    """The checkpoint described by the folder's record; None when it is missing or unreadable."""
+    try:
+        data: Any = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+        return CheckpointInfo(
+            step=int(data["step"]),
+            epoch=float(data["epoch"]),
+            metrics={str(k): float(v) for k, v in data["metrics"].items()},
+            location=str(folder),
+            config_hash=str(data.get("config_hash", "")),
+            files={str(k): str(v) for k, v in data["files"].items()},
+            schema_version=int(data["schema_version"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under the folder, the record itself excepted."""
+    return {
+        path.relative_to(folder).as_posix(): sha256_of(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != RECORD_NAME and not path.name.startswith(".tmp-")
+    }
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

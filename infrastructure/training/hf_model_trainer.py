@@ -1,0 +1,143 @@
+"""ModelTrainer with the transformers Trainer (Seq2SeqTrainer for generation)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from transformers import PrinterCallback, Trainer, TrainerCallback
+
+from domain.checkpoint_policy import best_checkpoint
+from domain.ports.model_trainer import TrainingJob
+from domain.ports.progress import ProgressReporter
+from domain.training import TrainingOutcome
+from infrastructure.training.best_model_export import export_best_model
+from infrastructure.training.callbacks import EarlyStopping, RunGuard, TrainingProgress
+from infrastructure.training.checkpoint_callback import CheckpointRecorder
+from infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from infrastructure.training.encoding import collator
+from infrastructure.training.final_evaluation import evaluate_checkpoint
+from infrastructure.training.guarded_trainers import GuardedSeq2SeqTrainer, GuardedTrainer
+from infrastructure.training.metric_functions import metrics_function
+from infrastructure.training.quiet_libraries import library_bars_off
+from infrastructure.training.run_flags import RunFlags, interrupt_sets_flag
+from infrastructure.training.training_arguments import training_arguments
+from infrastructure.training.training_setup import PreparedRun, checked_resume_point, prepare_run
+
+CHECKPOINTS, BEST_MODEL = "checkpoints", "best_model"
+
+
+class HfModelTrainer:
+    """ModelTrainer (see the port) on transformers' Trainer, no training loop of its own.
+
+    Contract, beyond the port's:
+    - the dataset folder is read, never written; its tokenizer sizes the
+      preset models and goes into every checkpoint;
+    - a resume point must verify (record and sha256s) or the run is refused;
+    - without a validation split nothing is measured during training and
+      the latest checkpoint counts as the best;
+    - the best checkpoint's model alone (weights, config, tokenizer; no trainer
+      state) is copied to `output_dir/best_model/` (`best_model_dir`);
+    - an interrupted run returns at once: no final evaluation (`metrics`
+      empty), no `best_model_dir`;
+    - `extra_callbacks` join the Trainer's (for monitoring, and for tests).
+    """
+
+    def __init__(
+        self,
+        checkpoints: LocalCheckpointManager | None = None,
+        *,
+        extra_callbacks: Sequence[TrainerCallback] = (),
+    ) -> None:
+        self._checkpoints = checkpoints or LocalCheckpointManager()
+        self._extra_callbacks = tuple(extra_callbacks)
+
+    def train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome:
+        with library_bars_off():
+            return self._train(job, progress)
+
+    def _train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome:
+        resume = checked_resume_point(job, self._checkpoints)
+        run = prepare_run(job)
+        flags = RunFlags()
+        trainer = self._trainer(job, run, flags, progress)
+        with interrupt_sets_flag(flags):
+            result = trainer.train(resume_from_checkpoint=resume)
+        trainer.accelerator.wait_for_everyone()  # rank 0 has written the last record
+        history = _history(trainer.state.log_history)  # training and validation, not the final score
+        saved = self._checkpoints.scan(str(Path(job.output_dir) / CHECKPOINTS))
+        last = saved[-1] if saved else None
+        best = best_checkpoint(saved, run.metric, run.mode) if run.splits.validation is not None else last
+        final, best_model_dir = {}, None
+        if best is not None and not flags.interrupted:
+            final = evaluate_checkpoint(trainer, run.model, Path(best.location), run.splits)
+            best_model_dir = _export(trainer, Path(best.location), Path(job.output_dir) / BEST_MODEL)
+        return TrainingOutcome(
+            best=best,
+            last=last,
+            metrics=final,
+            history=history,
+            stopped_early=flags.stopped_early,
+            interrupted=flags.interrupted,
+            diverged=flags.diverged,
+            samples_per_second=float(result.metrics.get("train_samples_per_second", 0.0)),
+            best_model_dir=best_model_dir,
+        )
+
+    def _trainer(
+        self, job: TrainingJob, run: PreparedRun, flags: RunFlags, progress: ProgressReporter
+    ) -> Trainer:
+        config = job.config
+        evaluate = run.splits.validation is not None
+        args = training_arguments(
+            config, output_dir=str(Path(job.output_dir) / CHECKPOINTS), kind=run.kind, evaluate=evaluate
+        )
+        recorder = CheckpointRecorder(
+            self._checkpoints,
+            config_hash=job.config_hash,
+            metric=run.metric if evaluate else "",
+            mode=run.mode,
+            keep_best=config.keep_best,
+            keep_latest=config.keep_latest,
+        )
+        callbacks: list[TrainerCallback] = [RunGuard(flags), recorder, TrainingProgress(progress)]
+        if config.early_stopping_patience is not None and evaluate:
+            callbacks.append(
+                EarlyStopping(
+                    flags,
+                    metric=run.metric,
+                    mode=run.mode,
+                    patience=config.early_stopping_patience,
+                    min_delta=config.early_stopping_min_delta,
+                )
+            )
+        trainer_class = GuardedSeq2SeqTrainer if run.kind == "seq2seq" else GuardedTrainer
+        trainer: Trainer = trainer_class(
+            model=run.model,
+            args=args,
+            train_dataset=run.splits.train,
+            eval_dataset=run.splits.validation,
+            data_collator=collator(run.kind, run.tokenizer, run.model),
+            processing_class=run.tokenizer,
+            compute_metrics=metrics_function(run.kind, run.tokenizer),
+            callbacks=[*callbacks, *self._extra_callbacks],
+            run_flags=flags,
+        )
+        trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
+        return trainer
+
+
+def _export(trainer: Trainer, checkpoint: Path, target: Path) -> str:
+    if trainer.is_world_process_zero():
+        export_best_model(checkpoint, target)
+    trainer.accelerator.wait_for_everyone()
+    return str(target)
+
+
+def _history(log_history: Sequence[Mapping[str, Any]]) -> tuple[dict[str, float], ...]:
+    """Logged steps and evaluations with their numeric values only (NaN kept: it tells of divergence)."""
+    return tuple(
+        {key: float(value) for key, value in entry.items() if isinstance(value, int | float)}
+        for entry in log_history
+    )

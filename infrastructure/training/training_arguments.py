@@ -1,0 +1,86 @@
+"""TrainingConfig -> transformers TrainingArguments (Seq2SeqTrainingArguments for generation)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+import torch
+from transformers import Seq2SeqTrainingArguments, TrainingArguments
+
+from domain.training import Precision, TrainingConfig
+from infrastructure.training.model_needs import TaskKind
+
+log = logging.getLogger("codemill.train")
+MixedPrecision = Literal["fp32", "bf16", "fp16"]
+
+
+def mixed_precision(precision: Precision, *, cuda: bool, bf16_supported: bool) -> MixedPrecision:
+    """fp32 without CUDA, whatever was asked; on CUDA 'auto' and 'bf16' mean bf16 if supported, else fp16."""
+    if not cuda or precision == "fp32":
+        if precision in {"bf16", "fp16"}:
+            log.warning("%s needs a CUDA device: training in fp32", precision)
+        return "fp32"
+    if precision == "fp16":
+        return "fp16"
+    return "bf16" if bf16_supported else "fp16"
+
+
+def training_arguments(
+    config: TrainingConfig, *, output_dir: str, kind: TaskKind, evaluate: bool
+) -> TrainingArguments:
+    """Arguments for one run; checkpoints go to `output_dir` as `checkpoint-STEP/`.
+
+    Evaluation and saving share one schedule (every `eval_every` steps, else
+    every epoch), so each checkpoint carries the metrics of its own step.
+    transformers keeps every checkpoint and loads none at the end: which
+    ones stay, and which is best, is decided by our own policy.
+    """
+    cuda = torch.cuda.is_available()
+    precision = mixed_precision(
+        config.precision, cuda=cuda, bf16_supported=cuda and torch.cuda.is_bf16_supported()
+    )
+    options: dict[str, Any] = {
+        "output_dir": output_dir,
+        "num_train_epochs": config.epochs,
+        "max_steps": config.max_steps or -1,
+        "per_device_train_batch_size": config.batch_size,
+        "per_device_eval_batch_size": config.eval_batch_size or config.batch_size,
+        "gradient_accumulation_steps": config.gradient_accumulation,
+        "learning_rate": config.learning_rate,
+        "warmup_steps": config.warmup if config.warmup < 1 else int(config.warmup),
+        "lr_scheduler_type": config.scheduler,
+        "weight_decay": config.weight_decay,
+        "max_grad_norm": config.max_grad_norm,
+        "bf16": precision == "bf16",
+        "fp16": precision == "fp16",
+        "seed": config.seed,
+        "logging_strategy": "steps",
+        "logging_steps": config.logging_steps,
+        "logging_nan_inf_filter": False,
+        "report_to": "none",
+        "save_total_limit": None,
+        "load_best_model_at_end": False,
+        "use_cpu": not cuda,
+        "dataloader_num_workers": 0,
+        "disable_tqdm": True,
+        **_schedule(config, evaluate),
+    }
+    if kind != "seq2seq":
+        return TrainingArguments(**options)
+    return Seq2SeqTrainingArguments(
+        **options,
+        predict_with_generate=True,
+        generation_max_length=config.generation_max_length,
+        generation_num_beams=config.num_beams,
+    )
+
+
+def _schedule(config: TrainingConfig, evaluate: bool) -> dict[str, Any]:
+    strategy = "epoch" if config.eval_every is None else "steps"
+    steps = (
+        {}
+        if config.eval_every is None
+        else {"eval_steps": config.eval_every, "save_steps": config.eval_every}
+    )
+    return {"eval_strategy": strategy if evaluate else "no", "save_strategy": strategy, **steps}

@@ -1,0 +1,101 @@
+"""Everything a run needs before the Trainer exists: tokenizer, encoded splits, model, monitored metric."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+from domain.errors import InputError
+from domain.evaluation_metrics import DEFAULT_METRIC
+from domain.ports.model_trainer import TrainingJob
+from domain.training import Mode
+from infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from infrastructure.training.checkpoint_records import read_record
+from infrastructure.training.encoding import (
+    EncodedSplits,
+    encode_splits,
+    label_names,
+    load_splits,
+    load_tokenizer,
+)
+from infrastructure.training.metric_functions import METRICS
+from infrastructure.training.model_needs import ModelNeeds, TaskKind, task_kind
+from infrastructure.training.model_presets import load_model
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreparedRun:
+    kind: TaskKind
+    tokenizer: PreTrainedTokenizerBase
+    splits: EncodedSplits
+    model: PreTrainedModel
+    metric: str
+    mode: Mode
+
+
+def prepare_run(job: TrainingJob) -> PreparedRun:
+    """Load and check the inputs, cheapest first, so that a bad one fails before any model is built."""
+    tokenizer = load_tokenizer(job.dataset_dir)
+    raw = load_splits(job.dataset_dir)
+    kind = task_kind(job.task, raw["train"].column_names)
+    metric, mode = job.config.monitored(DEFAULT_METRIC[job.task.task])
+    if metric not in METRICS[kind]:
+        choices = ", ".join(METRICS[kind])
+        raise InputError(
+            f"metric {metric!r} is not measured for a {job.task.task} task; choose one of {choices}"
+        )
+    names = _label_names(job, label_names(raw["train"], kind))
+    model = load_model(job.config.model, _needs(job, kind, tokenizer, names))
+    return PreparedRun(
+        kind=kind,
+        tokenizer=tokenizer,
+        splits=encode_splits(raw, tokenizer, kind, job.config),
+        model=model,
+        metric=metric,
+        mode=mode,
+    )
+
+
+def checked_resume_point(job: TrainingJob, manager: LocalCheckpointManager) -> str | None:
+    """The checkpoint folder to resume from, once its record and checksums verify; None for a new run."""
+    if job.resume_from is None:
+        return None
+    folder = Path(job.resume_from)
+    info = read_record(folder) if folder.is_dir() else None
+    if info is None:
+        raise InputError(
+            f"cannot resume from {folder}: not a checkpoint folder with codemill_checkpoint.json"
+        )
+    problems = manager.verify(info)
+    if problems:
+        raise InputError(f"cannot resume from {folder}: " + "; ".join(problems))
+    return str(folder)
+
+
+def _label_names(job: TrainingJob, stored: tuple[str, ...]) -> tuple[str, ...]:
+    """The dataset's class names, which give the label ids; the job's, when given, must agree."""
+    if job.label_names and tuple(job.label_names) != stored:
+        raise InputError(
+            f"the label map lists {list(job.label_names)} but the data's labels are {list(stored)}: "
+            "rebuild the dataset"
+        )
+    return stored
+
+
+def _needs(
+    job: TrainingJob, kind: TaskKind, tokenizer: PreTrainedTokenizerBase, names: tuple[str, ...]
+) -> ModelNeeds:
+    pad = tokenizer.pad_token_id
+    bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else tokenizer.cls_token_id
+    eos = tokenizer.eos_token_id if tokenizer.eos_token_id is not None else tokenizer.sep_token_id
+    return ModelNeeds(
+        kind=kind,
+        vocab_size=len(tokenizer),
+        label_names=names,
+        max_input_length=job.config.max_input_length,
+        pad_token_id=int(pad if pad is not None else 0),
+        bos_token_id=int(bos if bos is not None else 1),
+        eos_token_id=int(eos if eos is not None else 2),
+    )

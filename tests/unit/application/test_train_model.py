@@ -1,0 +1,121 @@
+from pathlib import Path
+
+import pytest
+
+from application.use_cases.train_model import TrainModel, TrainRequest
+from domain.errors import InputError
+from domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
+from tests.fakes.training_fakes import (
+    FolderCheckpoints,
+    FolderDatasets,
+    ListTracker,
+    MemoryRuns,
+    ScriptedTrainer,
+)
+
+META = {"cls": {"task": "classification", "label_field": "language", "labels": ["go", "python"]}}
+
+
+def _outcome(tmp_path: Path, **flags) -> TrainingOutcome:
+    best = CheckpointInfo(step=10, epoch=1.0, metrics={"eval_macro_f1": 0.9}, location=str(tmp_path / "c10"))
+    return TrainingOutcome(
+        best=best,
+        last=best,
+        metrics={"test_macro_f1": 0.88, "test_accuracy": 0.9},
+        history=({"step": 5, "loss": 0.7}, {"step": 10, "eval_loss": 0.3}),
+        samples_per_second=123.0,
+        best_model_dir=str(tmp_path / "best"),
+        **flags,
+    )
+
+
+def _use_case(tmp_path: Path, outcome: TrainingOutcome, runs: MemoryRuns | None = None, main: bool = True):
+    trainer = ScriptedTrainer(outcome)
+    runs = runs or MemoryRuns()
+    use_case = TrainModel(
+        datasets=FolderDatasets(tmp_path / "datasets", META),
+        trainer=trainer,
+        checkpoints=FolderCheckpoints(),
+        runs=runs,
+        tracker_factory=ListTracker,
+        workdir=str(tmp_path / "work"),
+        is_main_process=lambda: main,
+        versions={"torch": "2.13.0"},
+    )
+    return use_case, trainer, runs
+
+
+def test_a_completed_run_exports_the_best_model_and_publishes_the_record(tmp_path: Path) -> None:
+    use_case, trainer, runs = _use_case(tmp_path, _outcome(tmp_path))
+    result = use_case.execute(TrainRequest(dataset="cls", name="r1", config=TrainingConfig(epochs=1)))
+    assert result.status == "completed"
+    assert result.best_step == 10
+    job = trainer.jobs[0]
+    assert job.label_names == ("go", "python")
+    assert job.task.task.value == "classification"
+    assert runs.synced == ["r1"]
+    folder, extra = runs.exported["r1"]
+    assert folder == str(tmp_path / "best")
+    assert b"test_macro_f1" in extra["metrics.json"]
+    assert b"# Model `r1`" in extra["README.md"]
+    files, record = runs.published["r1"]
+    assert record["status"] == "completed"
+    assert record["monitor"] == {"metric": "macro_f1", "mode": "max"}
+    assert record["config_hash"] == job.config_hash
+    assert record["versions"] == {"torch": "2.13.0"}
+    assert "metrics/history.json" in files
+
+
+@pytest.mark.parametrize(("flag", "status"), [("interrupted", "interrupted"), ("diverged", "diverged")])
+def test_interrupted_or_diverged_runs_export_nothing(tmp_path: Path, flag: str, status: str) -> None:
+    use_case, _, runs = _use_case(tmp_path, _outcome(tmp_path, **{flag: True}))
+    result = use_case.execute(TrainRequest(dataset="cls", name="r1"))
+    assert result.status == status
+    assert runs.exported == {}
+    assert runs.published["r1"][1]["status"] == status
+    assert runs.synced == ["r1"]  # the last good checkpoints are kept in storage
+
+
+def test_a_second_run_of_the_same_name_needs_resume(tmp_path: Path) -> None:
+    use_case, _, _ = _use_case(tmp_path, _outcome(tmp_path))
+    use_case.execute(TrainRequest(dataset="cls", name="r1"))
+    with pytest.raises(InputError, match="--resume"):
+        use_case.execute(TrainRequest(dataset="cls", name="r1"))
+
+
+def test_resume_fetches_from_storage_and_skips_a_corrupted_latest(tmp_path: Path) -> None:
+    runs = MemoryRuns(stored_checkpoints=3)
+    use_case, trainer, _ = _use_case(tmp_path, _outcome(tmp_path), runs=runs)
+    checkpoints = tmp_path / "work" / "runs" / "r1" / "checkpoints"
+    checkpoints.mkdir(parents=True)
+    original_fetch = runs.fetch_checkpoints
+
+    def fetch_and_corrupt(name: str, folder: str) -> int:
+        count = original_fetch(name, folder)
+        (Path(folder) / "checkpoint-15" / "BROKEN").write_text("x")
+        return count
+
+    runs.fetch_checkpoints = fetch_and_corrupt  # type: ignore[method-assign]
+    use_case.execute(TrainRequest(dataset="cls", name="r1", resume=True))
+    assert trainer.jobs[0].resume_from == str(checkpoints / "checkpoint-10")
+
+
+def test_resume_without_any_checkpoint_is_refused(tmp_path: Path) -> None:
+    use_case, _, _ = _use_case(tmp_path, _outcome(tmp_path))
+    with pytest.raises(InputError, match="no valid checkpoint"):
+        use_case.execute(TrainRequest(dataset="cls", name="r1", resume=True))
+
+
+def test_only_the_main_process_writes(tmp_path: Path) -> None:
+    use_case, _, runs = _use_case(tmp_path, _outcome(tmp_path), main=False)
+    result = use_case.execute(TrainRequest(dataset="cls", name="r1"))
+    assert result.metrics["test_accuracy"] == 0.9
+    assert runs.synced == [] and runs.exported == {} and runs.published == {}
+
+
+def test_bad_names_and_missing_datasets(tmp_path: Path) -> None:
+    use_case, _, _ = _use_case(tmp_path, _outcome(tmp_path))
+    with pytest.raises(InputError):
+        use_case.execute(TrainRequest(dataset="cls", name="../x"))
+    with pytest.raises(Exception, match="does not exist"):
+        use_case.execute(TrainRequest(dataset="nope", name="r2"))
