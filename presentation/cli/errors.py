@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -10,6 +11,7 @@ import click
 from domain.errors import CodemillError, InvalidKeyError
 
 log = logging.getLogger("codemill")
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
 class CodemillGroup(click.Group):
@@ -23,6 +25,14 @@ class CodemillGroup(click.Group):
         except CodemillError as exc:
             log.debug("command failed", exc_info=True)
             raise click.ClickException(_one_line(exc)) from None
+        except OSError as exc:
+            if exc.errno not in _DISK_ERRORS:
+                raise
+            where = f" writing {exc.filename}" if exc.filename else ""
+            raise click.ClickException(
+                f"{exc.strerror}{where}: free some space (or point CODEMILL_STORAGE__ROOT / "
+                "CODEMILL_WORK_DIR elsewhere) and rerun; a training run continues with --resume"
+            ) from None
         except KeyboardInterrupt:
             raise click.ClickException("interrupted; nothing incomplete was published") from None
 

@@ -40,3 +40,18 @@ def test_console_script_is_installed() -> None:
     result = subprocess.run([exe, "--help"], capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "Usage: codemill" in result.stdout
+
+
+def test_a_full_disk_is_one_clear_line(run_cli: RunCli, monkeypatch) -> None:
+    import errno
+
+    from infrastructure.storage.local_artifact_store import LocalArtifactStore
+
+    def full(self, key, data):
+        raise OSError(errno.ENOSPC, "No space left on device", "/data/x")
+
+    monkeypatch.setattr(LocalArtifactStore, "put", full)
+    result = run_cli("storage", "put", "-", "a/b", input=b"x")
+    assert result.exit_code == 1
+    assert "No space left on device writing /data/x" in result.output
+    assert "Traceback" not in result.output
