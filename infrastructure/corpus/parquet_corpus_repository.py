@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from application.artifacts import ArtifactWriter, read_manifest
 from domain.corpus import Rejection, UnitRecord
-from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
+from domain.errors import ArtifactNotFoundError, IntegrityError
 from domain.keys import join_key
 from domain.manifest import Manifest
 from domain.ports.artifact_store import ArtifactStore
@@ -31,7 +31,7 @@ from infrastructure.corpus.record_schema import (
     row_to_record,
     row_to_rejection,
 )
-from infrastructure.storage.published_names import published_names
+from infrastructure.storage.published_names import named_prefix, published_names
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 T = TypeVar("T")
@@ -129,12 +129,7 @@ class ParquetCorpusRepository:
         return data
 
     def _prefix(self, name: str) -> str:
-        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-            raise InputError(
-                f"invalid corpus name {name!r}: use 1-100 letters, digits, '.', '-' or '_', "
-                "starting with a letter or digit"
-            )
-        return f"{self._root}/{name}/"
+        return named_prefix(self._root, name, NAME_PATTERN, what="corpus")
 
 
 def _decoded(

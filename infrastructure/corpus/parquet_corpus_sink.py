@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from importlib import metadata
 from typing import Any
 
 import pyarrow as pa
@@ -16,6 +15,7 @@ from domain.manifest import Manifest
 from domain.ports.artifact_store import ArtifactStore
 from infrastructure.corpus.parquet_shards import encode_shard, shard_path
 from infrastructure.corpus.record_schema import SCHEMA_VERSION, records_table, rejected_table
+from infrastructure.versions import package_version
 
 DATA_FOLDER = "data"
 REJECTED_FOLDER = "rejected"
@@ -79,7 +79,7 @@ class ParquetCorpusSink:
         self._writer.write(STATS_NAME, json.dumps(dict(stats), indent=2, sort_keys=True) + "\n")
         manifest = self._writer.publish(
             config_hash=config_hash,
-            code_version=_code_version(),
+            code_version=package_version("codemill"),
             tool_versions={"pyarrow": pa.__version__, **(tool_versions or {})},
             metadata=self._metadata(),
         )
@@ -125,10 +125,3 @@ def _check_extra_path(path: str) -> None:
     head = path.split("/", 1)[0]
     if path == STATS_NAME or head in (DATA_FOLDER, REJECTED_FOLDER):
         raise ValueError(f"extra artifact '{path}' would overwrite the corpus's own files")
-
-
-def _code_version() -> str:
-    try:
-        return metadata.version("codemill")
-    except metadata.PackageNotFoundError:
-        return ""

@@ -6,13 +6,12 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from application.artifacts import ArtifactWriter
 from domain.dataset import Sample
-from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
+from domain.errors import ArtifactNotFoundError, IntegrityError
 from domain.keys import join_key
 from domain.manifest import MANIFEST_NAME, Manifest
 from domain.ports.artifact_store import ArtifactStore
@@ -28,7 +27,8 @@ from infrastructure.datasets.dataset_bundle_files import (
 from infrastructure.datasets.dataset_dict_files import save_dataset_dict, saved_samples
 from infrastructure.datasets.sample_columns import SCHEMA_VERSION, layout_for
 from infrastructure.datasets.verified_files import local_copy, read_verified
-from infrastructure.storage.published_names import published_names
+from infrastructure.storage.published_names import named_prefix, published_names
+from infrastructure.versions import package_version
 
 DATASET_KIND = "dataset"
 _TOOLS = ("datasets", "tokenizers", "transformers", "pyarrow")
@@ -72,8 +72,8 @@ class HfDatasetRepository:
             writer.write(path, payload)
         return writer.publish(
             config_hash=bundle.config_hash,
-            code_version=_version("codemill"),
-            tool_versions={tool: _version(tool) for tool in _TOOLS},
+            code_version=package_version("codemill"),
+            tool_versions={tool: package_version(tool) for tool in _TOOLS},
             metadata=dataset_metadata(name, splits, bundle, layout),
         )
 
@@ -122,16 +122,4 @@ class HfDatasetRepository:
         return manifest, raw
 
     def _prefix(self, name: str) -> str:
-        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-            raise InputError(
-                f"invalid dataset name {name!r}: use 1-100 letters, digits, '.', '-' or '_', "
-                "starting with a letter or digit"
-            )
-        return f"{self._root}/{name}/"
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return ""
+        return named_prefix(self._root, name, NAME_PATTERN, what="dataset")

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 
 from domain.errors import ArtifactNotFoundError, IntegrityError
 from domain.keys import join_key, validate_key
 from domain.manifest import MANIFEST_NAME, Manifest, ManifestEntry
 from domain.ports.artifact_store import ArtifactStore
+from infrastructure.local_files import atomic_file, write_atomically
 
 COMPLETE_MARKER = ".complete"
 _CHUNK = 1 << 20
@@ -45,17 +41,19 @@ def local_copy(store: ArtifactStore, prefix: str, raw_manifest: bytes, folder: P
     manifest = Manifest.from_json(raw_manifest, where=f"{what} manifest")
     for entry in manifest.entries:
         target = folder.joinpath(*validate_key(entry.path).split("/"))
-        if not _matches(target, entry):
-            _download(store, join_key(prefix, entry.path), entry, target, what=what)
-    _write_atomically(folder / MANIFEST_NAME, raw_manifest)
-    _write_atomically(folder / COMPLETE_MARKER, b"")
+        if not matches_entry(target, entry):
+            download_verified(store, join_key(prefix, entry.path), entry, target, what=what)
+    write_atomically(folder / MANIFEST_NAME, raw_manifest)
+    write_atomically(folder / COMPLETE_MARKER, b"")
     return folder
 
 
-def _download(store: ArtifactStore, key: str, entry: ManifestEntry, target: Path, *, what: str) -> None:
+def download_verified(
+    store: ArtifactStore, key: str, entry: ManifestEntry, target: Path, *, what: str
+) -> None:
     digest, size = hashlib.sha256(), 0
     try:
-        with _atomic_file(target) as out, store.open(key) as source:
+        with atomic_file(target) as out, store.open(key) as source:
             while chunk := source.read(_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
@@ -66,28 +64,8 @@ def _download(store: ArtifactStore, key: str, entry: ManifestEntry, target: Path
         raise IntegrityError(f"{what}: '{entry.path}' is listed in its manifest but missing") from None
 
 
-def _matches(path: Path, entry: ManifestEntry) -> bool:
+def matches_entry(path: Path, entry: ManifestEntry) -> bool:
     if not path.is_file() or path.stat().st_size != entry.size:
         return False
     with path.open("rb") as stream:
         return hashlib.file_digest(stream, "sha256").hexdigest() == entry.sha256
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    with _atomic_file(path) as out:
-        out.write(data)
-
-
-@contextmanager
-def _atomic_file(target: Path) -> Iterator[BinaryIO]:
-    """A temp file beside `target`, fsynced and renamed over it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".partial-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    finally:
-        Path(temp).unlink(missing_ok=True)

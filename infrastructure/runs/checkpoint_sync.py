@@ -9,7 +9,8 @@ from application.artifacts import ArtifactWriter
 from domain.errors import ArtifactNotFoundError, IntegrityError
 from domain.manifest import ManifestEntry
 from domain.ports.artifact_store import ArtifactStore
-from infrastructure.datasets.verified_files import _download, _matches, _write_atomically
+from infrastructure.datasets.verified_files import download_verified, matches_entry
+from infrastructure.local_files import write_atomically
 from infrastructure.runs.checkpoint_records import RECORD_NAME, CheckpointRecord, StoredCheckpoints
 
 log = logging.getLogger("codemill.runs")
@@ -68,14 +69,14 @@ def fetch_checkpoint(
             path = target.joinpath(*entry.path.split("/"))
             if entry.size < 0:
                 raise IntegrityError(f"{what}: '{entry.path}' is listed in its record but missing")
-            if not _matches(path, entry):
-                _download(store, prefix + entry.path, entry, path, what=what)
+            if not matches_entry(path, entry):
+                download_verified(store, prefix + entry.path, entry, path, what=what)
     except (IntegrityError, ArtifactNotFoundError) as exc:
         log.warning("skipping a corrupted checkpoint: %s", exc)
         return False
-    _write_atomically(local_record, record.raw)
+    write_atomically(local_record, record.raw)
     return True
 
 
 def _all_match(target: Path, entries: list[ManifestEntry]) -> bool:
-    return all(_matches(target.joinpath(*e.path.split("/")), e) for e in entries)
+    return all(matches_entry(target.joinpath(*e.path.split("/")), e) for e in entries)

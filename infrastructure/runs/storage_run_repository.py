@@ -14,12 +14,12 @@ from domain.keys import join_key
 from domain.manifest import MANIFEST_NAME, Manifest
 from domain.ports.artifact_store import ArtifactStore
 from infrastructure.corpus.parquet_corpus_repository import NAME_PATTERN
-from infrastructure.datasets.hf_dataset_repository import _version
 from infrastructure.datasets.verified_files import read_verified
 from infrastructure.runs.checkpoint_records import local_records, stored_checkpoints
 from infrastructure.runs.checkpoint_sync import delete_checkpoint, fetch_checkpoint, upload_checkpoint
 from infrastructure.runs.model_files import exportable_files
 from infrastructure.storage.published_names import named_prefix, published_names
+from infrastructure.versions import package_version
 
 RUN_KIND = "run"
 MODEL_KIND = "model"
@@ -101,7 +101,7 @@ class StorageRunRepository:
         tools = {str(k): str(v) for k, v in versions.items()} if isinstance(versions, Mapping) else {}
         return writer.publish(
             config_hash=str(record.get("config_hash", "")),
-            code_version=tools.get("codemill") or _version("codemill"),
+            code_version=tools.get("codemill") or package_version("codemill"),
             tool_versions=tools,
             metadata={"name": name, "status": record.get("status")},
         )
@@ -119,8 +119,8 @@ class StorageRunRepository:
         for path in sorted(extra_files):
             writer.write(path, extra_files[path])
         return writer.publish(
-            code_version=_version("codemill"),
-            tool_versions={tool: _version(tool) for tool in ("safetensors", "transformers", "torch")},
+            code_version=package_version("codemill"),
+            tool_versions={tool: package_version(tool) for tool in ("safetensors", "transformers", "torch")},
             metadata={"name": name, "run": self._run_prefix(name).rstrip("/"), "format": "safetensors"},
         )
 

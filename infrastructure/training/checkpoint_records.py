@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from domain.training import CheckpointInfo
+from infrastructure.local_files import write_atomically
 
 RECORD_NAME = "codemill_checkpoint.json"
 SCHEMA_VERSION = 1
@@ -46,7 +45,9 @@ def write_record(
         "config_hash": info.config_hash,
         "files": dict(info.files),
     }
-    _write_atomically(folder / RECORD_NAME, json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    write_atomically(
+        folder / RECORD_NAME, (json.dumps(payload, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    )
     return info
 
 
@@ -82,16 +83,3 @@ def sha256_of(path: Path) -> str:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
