@@ -27,7 +27,10 @@ class RunGuard(TrainerCallback):
 
     - diverged (a NaN/inf loss in a step, or in a log): stop, and neither
       evaluate nor save that state; the last good checkpoint stays;
-    - Ctrl-C asked: save a checkpoint at this step, stop, mark `interrupted`.
+    - Ctrl-C asked: save a checkpoint at this step, stop, mark `interrupted`;
+    - under DDP, on each save: wait until every rank has written its share of
+      the checkpoint (its RNG state), so that the callbacks after this one
+      (the checkpoint record) see the whole folder.
     """
 
     def __init__(self, flags: RunFlags) -> None:
@@ -43,6 +46,9 @@ class RunGuard(TrainerCallback):
             self.flags.interrupted = True
             control.should_save = True
             control.should_training_stop = True
+
+    def on_save(self, args: Args, state: State, control: Control, **_: Any) -> None:
+        _wait_for_every_rank(args)
 
     def on_epoch_end(self, args: Args, state: State, control: Control, **_: Any) -> None:
         if self.flags.diverged or self.flags.interrupted:
@@ -154,6 +160,11 @@ def _agree_across_ranks(args: Args, flags: RunFlags) -> None:
     torch.distributed.all_reduce(raised, op=torch.distributed.ReduceOp.MAX)
     flags.diverged = flags.diverged or bool(raised[0])
     flags.interrupt_requested = flags.interrupt_requested or bool(raised[1])
+
+
+def _wait_for_every_rank(args: Args) -> None:
+    if args.world_size > 1 and torch.distributed.is_initialized():
+        torch.distributed.barrier()
 
 
 def _stop_without_saving(control: Control) -> None:

@@ -125,6 +125,9 @@ class HfModelTrainer:
             run_flags=flags,
         )
         trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
+        # Our models average their own loss per batch: transformers must not rescale it by the
+        # accumulation steps or the number of ranks.
+        trainer.model_accepts_loss_kwargs = False
         return trainer
 
 

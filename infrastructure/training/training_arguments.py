@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any, Literal
 
 import torch
@@ -64,6 +65,7 @@ def training_arguments(
         "use_cpu": not cuda,
         "dataloader_num_workers": 0,
         "disable_tqdm": True,
+        **_distributed(cuda),
         **_schedule(config, evaluate),
     }
     if kind != "seq2seq":
@@ -74,6 +76,22 @@ def training_arguments(
         generation_max_length=config.generation_max_length,
         generation_num_beams=config.num_beams,
     )
+
+
+def _distributed(cuda: bool) -> dict[str, Any]:
+    """DDP settings, inert in a single process.
+
+    A CPU run launched with several ranks (WORLD_SIZE > 1) talks over gloo
+    (torch's MPI backend, when built in, would need an MPI launcher); a
+    backend named in a single process would make accelerate expect a
+    process group. Losses are not rescaled by the token count of all ranks:
+    the preset heads (RoBERTa, T5) average their loss per batch and ignore
+    that count, so the rescaling would multiply losses and gradients by the
+    world size.
+    """
+    several_ranks = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    backend = "gloo" if several_ranks and not cuda else None
+    return {"ddp_backend": backend, "average_tokens_across_devices": False}
 
 
 def _schedule(config: TrainingConfig, evaluate: bool) -> dict[str, Any]:

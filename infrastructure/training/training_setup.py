@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from transformers import PreTrainedModel, PreTrainedTokenizerBase
+from transformers import PreTrainedModel, PreTrainedTokenizerBase, set_seed
 
 from domain.errors import InputError
 from domain.evaluation_metrics import DEFAULT_METRIC
@@ -47,6 +47,7 @@ def prepare_run(job: TrainingJob) -> PreparedRun:
             f"metric {metric!r} is not measured for a {job.task.task} task; choose one of {choices}"
         )
     names = _label_names(job, label_names(raw["train"], kind))
+    set_seed(job.config.seed)  # the initial weights of a from-scratch preset follow the seed
     model = load_model(job.config.model, _needs(job, kind, tokenizer, names))
     return PreparedRun(
         kind=kind,

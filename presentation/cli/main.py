@@ -51,3 +51,7 @@ cli.add_command(storage_group)
 def main() -> None:
     """Console-script entry."""
     cli(prog_name="codemill")
+
+
+if __name__ == "__main__":  # torchrun / accelerate launch -m presentation.cli.main ...
+    main()

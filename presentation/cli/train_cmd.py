@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -140,6 +141,8 @@ def train_command(
         num_beams=num_beams,
     )
     result = use_case.execute(TrainRequest(dataset=dataset, name=name, config=config, resume=resume))
+    if os.environ.get("RANK", "0") != "0":
+        return  # under DDP only the main process reports
     payload = {
         "name": result.name,
         "status": result.status,

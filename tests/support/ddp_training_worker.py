@@ -1,30 +1,37 @@
 """One rank of a DDP training run on CPU: trains with HfModelTrainer and reports what it saw and wrote.
 
 Launched by torchrun (RANK, WORLD_SIZE set). Every rank trains on the same
-dataset folder and the same run folder; the functions that write run
+dataset folder into the same run folder. The functions that write run
 artifacts (checkpoint records, pruning, the best model export) are wrapped so
-that each rank lists the writes it made itself in `results/rank-RANK.json`.
+that each rank lists the writes it made itself in `RESULTS/rank-RANK.json`.
+Rank 1 writes its share of each checkpoint (its RNG state) late, so a rank 0
+that records a checkpoint without waiting for it would miss that file.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import torch
 import torch.distributed as dist
+from transformers import Trainer
 
+from domain.dataset import TaskSpec, TaskType
+from domain.ports.model_trainer import TrainingJob
 from domain.ports.progress import NullProgress
-from domain.training import TrainingOutcome
+from domain.training import TrainingConfig, TrainingOutcome
 from infrastructure.training import checkpoint_callback, hf_model_trainer
 from infrastructure.training.checkpoint_manager import LocalCheckpointManager
-from tests.integration.training.training_data import CLASSIFICATION, training_job
 
-MAX_STEPS, EVAL_EVERY = 12, 4
+CONFIG = TrainingConfig(
+    max_steps=12, eval_every=4, learning_rate=3e-3, batch_size=8, max_input_length=64, logging_steps=4
+)
+RANK_ONE_DELAY_S = 1.0
 
 
 class SpyingCheckpointManager(LocalCheckpointManager):
@@ -50,8 +57,35 @@ def spy_on_writes(writes: list[str]) -> None:
 
         return call
 
-    checkpoint_callback.write_record = spied("record", checkpoint_callback.write_record)  # type: ignore[assignment]
-    hf_model_trainer.export_best_model = spied("export", hf_model_trainer.export_best_model)  # type: ignore[assignment]
+    for name, module, attribute in (
+        ("record", checkpoint_callback, "write_record"),
+        ("export", hf_model_trainer, "export_best_model"),
+    ):
+        setattr(module, attribute, spied(name, getattr(module, attribute)))
+
+
+def late_rng_state_on_rank_one() -> None:
+    if os.environ["RANK"] != "1":
+        return
+    save = Trainer._save_rng_state
+
+    def late(self: Trainer, output_dir: str) -> None:
+        time.sleep(RANK_ONE_DELAY_S)
+        save(self, output_dir)
+
+    Trainer._save_rng_state = late  # type: ignore[method-assign]
+
+
+def classification_job(dataset_dir: Path, output_dir: Path) -> TrainingJob:
+    label_map = json.loads((dataset_dir / "label_map.json").read_text(encoding="utf-8"))
+    return TrainingJob(
+        dataset_dir=str(dataset_dir),
+        task=TaskSpec(task=TaskType.CLASSIFICATION),
+        label_names=tuple(label_map["labels"]),
+        config=CONFIG,
+        output_dir=str(output_dir),
+        config_hash="ddp",
+    )
 
 
 def report(outcome: TrainingOutcome, writes: list[str]) -> dict[str, Any]:
@@ -74,22 +108,11 @@ def main(dataset_dir: str, output_dir: str, results_dir: str) -> None:
     torch.set_num_threads(1)
     writes: list[str] = []
     spy_on_writes(writes)
-    job = training_job(
-        Path(dataset_dir),
-        CLASSIFICATION,
-        Path(output_dir),
-        max_steps=MAX_STEPS,
-        eval_every=EVAL_EVERY,
-        learning_rate=3e-3,
-        batch_size=8,
-    )
-    outcome = hf_model_trainer.HfModelTrainer(SpyingCheckpointManager(writes)).train(job, NullProgress())
+    late_rng_state_on_rank_one()
+    trainer = hf_model_trainer.HfModelTrainer(SpyingCheckpointManager(writes))
+    outcome = trainer.train(classification_job(Path(dataset_dir), Path(output_dir)), NullProgress())
     result = report(outcome, writes)
     if dist.is_initialized():
         dist.destroy_process_group()
     path = Path(results_dir) / f"rank-{result['rank']}.json"
     path.write_text(json.dumps(result, indent=2, sort_keys=True), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main(*sys.argv[1:4])
