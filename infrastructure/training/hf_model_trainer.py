@@ -55,7 +55,10 @@ class HfModelTrainer:
 
     def train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome:
         with library_bars_off():
-            return self._train(job, progress)
+            try:
+                return self._train(job, progress)
+            finally:
+                _leave_process_group()
 
     def _train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome:
         resume = checked_resume_point(job, self._checkpoints)
@@ -144,3 +147,12 @@ def _history(log_history: Sequence[Mapping[str, Any]]) -> tuple[dict[str, float]
         {key: float(value) for key, value in entry.items() if isinstance(value, int | float)}
         for entry in log_history
     )
+
+
+def _leave_process_group() -> None:
+    """Under DDP, wait for every rank and close the group, so no rank exits mid-collective."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()

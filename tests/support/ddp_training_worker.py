@@ -88,13 +88,24 @@ def classification_job(dataset_dir: Path, output_dir: Path) -> TrainingJob:
     )
 
 
-def report(outcome: TrainingOutcome, writes: list[str]) -> dict[str, Any]:
+def record_group_before_leaving(group: dict[str, Any]) -> None:
+    """The trainer closes the process group when it returns: note what it was just before."""
+    leave = hf_model_trainer._leave_process_group
+
+    def noted() -> None:
+        group["initialised"] = dist.is_initialized()
+        group["world_size"] = dist.get_world_size() if dist.is_initialized() else 1
+        group["backend"] = dist.get_backend() if dist.is_initialized() else None
+        leave()
+
+    hf_model_trainer._leave_process_group = noted
+
+
+def report(outcome: TrainingOutcome, writes: list[str], group: dict[str, Any]) -> dict[str, Any]:
     losses = [entry["loss"] for entry in outcome.history if "loss" in entry]
     return {
         "rank": int(os.environ["RANK"]),
-        "initialised": dist.is_initialized(),
-        "world_size": dist.get_world_size() if dist.is_initialized() else 1,
-        "backend": dist.get_backend() if dist.is_initialized() else None,
+        **group,
         "last_train_loss": losses[-1] if losses else None,
         "best_step": outcome.best.step if outcome.best else None,
         "best_metrics": dict(outcome.best.metrics) if outcome.best else {},
@@ -109,10 +120,11 @@ def main(dataset_dir: str, output_dir: str, results_dir: str) -> None:
     writes: list[str] = []
     spy_on_writes(writes)
     late_rng_state_on_rank_one()
+    group: dict[str, Any] = {}
+    record_group_before_leaving(group)
     trainer = hf_model_trainer.HfModelTrainer(SpyingCheckpointManager(writes))
     outcome = trainer.train(classification_job(Path(dataset_dir), Path(output_dir)), NullProgress())
-    result = report(outcome, writes)
-    if dist.is_initialized():
-        dist.destroy_process_group()
+    result = report(outcome, writes, group)
+    assert not dist.is_initialized(), "the trainer leaves the process group when it returns"
     path = Path(results_dir) / f"rank-{result['rank']}.json"
     path.write_text(json.dumps(result, indent=2, sort_keys=True), encoding="utf-8")
