@@ -4,9 +4,7 @@ import hashlib
 import json
 import logging
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pytest
@@ -14,41 +12,15 @@ from safetensors.numpy import save_file
 
 from application.artifacts import read_manifest, verify_manifest
 from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
-from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from domain.ports.artifact_store import ArtifactStore
 from infrastructure.runs import StorageRunRepository
 from infrastructure.storage.local_artifact_store import LocalArtifactStore
 from infrastructure.storage.s3_artifact_store import S3ArtifactStore
+from tests.support.recording_store import RecordingStore
 from tests.support.seaweedfs_server import SeaweedServer
 
 RECORD = "codemill_checkpoint.json"
 CKPT = "runs/demo/checkpoints"
-
-
-class RecordingStore(ArtifactStore):
-    """A real store underneath; remembers the keys written and deleted, in order."""
-
-    def __init__(self, inner: ArtifactStore) -> None:
-        self.inner = inner
-        self.location = inner.location
-        self.puts: list[str] = []
-        self.deletes: list[str] = []
-
-    def put(self, key: str, data: bytes | BinaryIO) -> None:
-        self.inner.put(key, data)
-        self.puts.append(key)
-
-    def open(self, key: str) -> BinaryIO:
-        return self.inner.open(key)
-
-    def list_objects(self, prefix: str = "") -> Iterator[ObjectInfo]:
-        return self.inner.list_objects(prefix)
-
-    def exists(self, key: str) -> bool:
-        return self.inner.exists(key)
-
-    def delete(self, key: str) -> None:
-        self.inner.delete(key)
-        self.deletes.append(key)
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import BinaryIO
 
 import pytest
 
@@ -14,6 +12,7 @@ from application.artifacts import ArtifactWriter, read_manifest, verify_manifest
 from domain.errors import ArtifactNotFoundError, InvalidKeyError
 from domain.manifest import MANIFEST_NAME
 from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from tests.support.recording_store import RecordingStore
 
 BAD_KEYS = ["../escape", "a/../../b", "/etc/passwd", "a\\b", "a//b", "./a", "a/.", ""]
 
@@ -141,29 +140,6 @@ def test_large_object_round_trips(store: ArtifactStore) -> None:
         "big/blob.bin": len(payload),
         "big/streamed.bin": len(streamed),
     }
-
-
-class RecordingStore(ArtifactStore):
-    """Passes every call through to a real store, remembering the order of writes."""
-
-    def __init__(self, inner: ArtifactStore) -> None:
-        self.inner, self.location, self.puts = inner, inner.location, list[str]()
-
-    def put(self, key: str, data: bytes | BinaryIO) -> None:
-        self.inner.put(key, data)
-        self.puts.append(key)
-
-    def open(self, key: str) -> BinaryIO:
-        return self.inner.open(key)
-
-    def list_objects(self, prefix: str = "") -> Iterator[ObjectInfo]:
-        return self.inner.list_objects(prefix)
-
-    def exists(self, key: str) -> bool:
-        return self.inner.exists(key)
-
-    def delete(self, key: str) -> None:
-        self.inner.delete(key)
 
 
 def publish_sample(store: ArtifactStore, prefix: str) -> None:

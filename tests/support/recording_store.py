@@ -1,0 +1,33 @@
+"""A real ArtifactStore wrapped to record which keys were written and deleted, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+
+
+class RecordingStore(ArtifactStore):
+    def __init__(self, inner: ArtifactStore) -> None:
+        self.inner = inner
+        self.location = inner.location
+        self.puts: list[str] = []
+        self.deletes: list[str] = []
+
+    def put(self, key: str, data: bytes | BinaryIO) -> None:
+        self.inner.put(key, data)
+        self.puts.append(key)
+
+    def open(self, key: str) -> BinaryIO:
+        return self.inner.open(key)
+
+    def list_objects(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        return self.inner.list_objects(prefix)
+
+    def exists(self, key: str) -> bool:
+        return self.inner.exists(key)
+
+    def delete(self, key: str) -> None:
+        self.inner.delete(key)
+        self.deletes.append(key)
