@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from domain.code import Language
 from domain.corpus import Rejection
 from domain.errors import InputError
 from domain.manifest import Manifest
+from domain.names import check_name
 from domain.ports.code_source import CodeSource, SourceResolver
 from domain.ports.corpus_repository import CorpusRepository, CorpusSink
 from domain.ports.deduplicator import Deduplicator
@@ -24,7 +24,6 @@ from domain.ports.progress import NullProgress, ProgressBar, ProgressReporter
 from domain.sources import RawFile, SkippedFile
 
 LSH_INDEX = "lsh_index.npz"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 FileWorker = Callable[[RawFile], FileResult]
 DedupFactory = Callable[[], Deduplicator]
@@ -181,10 +180,7 @@ class CollectData:
 def _validate(request: CollectRequest) -> None:
     if not request.sources:
         raise InputError("give at least one source: a folder, a git URL, an archive or s3://bucket/prefix")
-    if not _NAME.match(request.name):
-        raise InputError(
-            f"corpus name {request.name!r} is invalid: use letters, digits, '.', '_' or '-' (at most 100)"
-        )
+    check_name(request.name, what="corpus")
     if request.workers is not None and request.workers < 1:
         raise InputError(f"workers must be at least 1, got {request.workers}")
 

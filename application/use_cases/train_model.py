@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from domain.dataset import TaskSpec, TaskType
 from domain.errors import InputError
 from domain.evaluation_metrics import DEFAULT_METRIC
 from domain.manifest import Manifest
+from domain.names import check_name
 from domain.ports.checkpoint_manager import CheckpointManager
 from domain.ports.dataset_repository import DatasetRepository
 from domain.ports.metrics_tracker import MetricsTracker
@@ -27,7 +27,6 @@ from domain.ports.run_repository import RunRepository
 from domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
 
 log = logging.getLogger("codemill.train")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,8 +90,7 @@ class TrainModel:
         self._versions = dict(versions or {})
 
     def execute(self, request: TrainRequest) -> TrainResult:
-        if not _NAME.match(request.name):
-            raise InputError(f"run name {request.name!r} is invalid: use letters, digits, '.', '_' or '-'")
+        check_name(request.name, what="run")
         manifest = self._datasets.manifest(request.dataset)
         task = _task_of(manifest)
         folder = self._datasets.local_copy(request.dataset)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ from domain.corpus import Rejection, UnitRecord
 from domain.errors import ArtifactNotFoundError, IntegrityError
 from domain.keys import join_key
 from domain.manifest import Manifest
+from domain.names import NAME_PATTERN
 from domain.ports.artifact_store import ArtifactStore
 from infrastructure.corpus.parquet_corpus_sink import (
     CORPUS_KIND,
@@ -33,7 +33,6 @@ from infrastructure.corpus.record_schema import (
 )
 from infrastructure.storage.published_names import named_prefix, published_names
 
-NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 T = TypeVar("T")
 
 
@@ -129,7 +128,7 @@ class ParquetCorpusRepository:
         return data
 
     def _prefix(self, name: str) -> str:
-        return named_prefix(self._root, name, NAME_PATTERN, what="corpus")
+        return named_prefix(self._root, name, what="corpus")
 
 
 def _decoded(

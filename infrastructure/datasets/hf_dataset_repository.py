@@ -14,9 +14,9 @@ from domain.dataset import Sample
 from domain.errors import ArtifactNotFoundError, IntegrityError
 from domain.keys import join_key
 from domain.manifest import MANIFEST_NAME, Manifest
+from domain.names import NAME_PATTERN
 from domain.ports.artifact_store import ArtifactStore
 from domain.ports.dataset_repository import DatasetBundle
-from infrastructure.corpus.parquet_corpus_repository import NAME_PATTERN
 from infrastructure.datasets.dataset_bundle_files import (
     CARD_NAME,
     DATA_FOLDER,
@@ -122,4 +122,4 @@ class HfDatasetRepository:
         return manifest, raw
 
     def _prefix(self, name: str) -> str:
-        return named_prefix(self._root, name, NAME_PATTERN, what="dataset")
+        return named_prefix(self._root, name, what="dataset")

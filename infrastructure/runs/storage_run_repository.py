@@ -12,8 +12,8 @@ from application.artifacts import ArtifactWriter, read_manifest
 from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
 from domain.keys import join_key
 from domain.manifest import MANIFEST_NAME, Manifest
+from domain.names import NAME_PATTERN
 from domain.ports.artifact_store import ArtifactStore
-from infrastructure.corpus.parquet_corpus_repository import NAME_PATTERN
 from infrastructure.datasets.verified_files import read_verified
 from infrastructure.runs.checkpoint_records import local_records, stored_checkpoints
 from infrastructure.runs.checkpoint_sync import delete_checkpoint, fetch_checkpoint, upload_checkpoint
@@ -141,7 +141,7 @@ class StorageRunRepository:
         return record
 
     def _run_prefix(self, name: str) -> str:
-        return named_prefix(self._runs_root, name, NAME_PATTERN, what="run")
+        return named_prefix(self._runs_root, name, what="run")
 
     def _model_prefix(self, name: str) -> str:
-        return named_prefix(self._models_root, name, NAME_PATTERN, what="model")
+        return named_prefix(self._models_root, name, what="model")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from domain.errors import InputError
 from domain.keys import join_key
 from domain.manifest import MANIFEST_NAME
+from domain.names import check_name
 from domain.ports.artifact_store import ArtifactStore
 
 
@@ -25,11 +25,6 @@ def published_names(store: ArtifactStore, root: str, pattern: re.Pattern[str]) -
     return sorted(found)
 
 
-def named_prefix(root: str, name: str, pattern: re.Pattern[str], *, what: str) -> str:
-    """`ROOT/NAME/` for a name that fully matches `pattern`; InputError naming `what` otherwise."""
-    if not isinstance(name, str) or not pattern.fullmatch(name):
-        raise InputError(
-            f"invalid {what} name {name!r}: use 1-100 letters, digits, '.', '-' or '_', "
-            "starting with a letter or digit"
-        )
-    return f"{join_key(root)}/{name}/"
+def named_prefix(root: str, name: str, *, what: str) -> str:
+    """`ROOT/NAME/` for a valid name; InputError naming `what` otherwise."""
+    return f"{join_key(root)}/{check_name(name, what=what)}/"
