@@ -18,7 +18,11 @@ class RunRepository(Protocol):
     machine); `publish_run` writes the run's metrics, plots and run record
     with `manifest.json` last; `export_model` uploads a standalone model
     folder (config, safetensors weights, tokenizer, model card) under
-    `models/NAME/` with its manifest last. Readers see published runs only.
+    `models/NAME/` with its manifest last; `model_manifest` reads an exported
+    model's manifest and `fetch_model` downloads the model into a local
+    folder, every file verified against the manifest (a folder already
+    complete for the same manifest is reused). Readers see published runs
+    and models only.
     """
 
     def sync_checkpoints(self, name: str, local_folder: str) -> None: ...
@@ -28,6 +32,12 @@ class RunRepository(Protocol):
     def publish_run(self, name: str, files: Mapping[str, bytes], record: Mapping[str, Any]) -> Manifest: ...
 
     def export_model(self, name: str, model_folder: str, extra_files: Mapping[str, bytes]) -> Manifest: ...
+
+    def model_manifest(self, name: str) -> Manifest: ...
+
+    def fetch_model(self, name: str, local_root: str) -> str: ...
+
+    def model_names(self) -> list[str]: ...
 
     def names(self) -> list[str]: ...
 

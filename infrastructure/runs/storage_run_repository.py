@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Mapping
@@ -14,7 +15,7 @@ from domain.keys import join_key
 from domain.manifest import MANIFEST_NAME, Manifest
 from domain.names import NAME_PATTERN
 from domain.ports.artifact_store import ArtifactStore
-from infrastructure.datasets.verified_files import read_verified
+from infrastructure.datasets.verified_files import local_copy, read_verified
 from infrastructure.runs.checkpoint_records import local_records, stored_checkpoints
 from infrastructure.runs.checkpoint_sync import delete_checkpoint, fetch_checkpoint, upload_checkpoint
 from infrastructure.runs.model_files import exportable_files
@@ -124,6 +125,18 @@ class StorageRunRepository:
             metadata={"name": name, "run": self._run_prefix(name).rstrip("/"), "format": "safetensors"},
         )
 
+    def model_manifest(self, name: str) -> Manifest:
+        return self._model_manifest(name)[0]
+
+    def fetch_model(self, name: str, local_root: str) -> str:
+        """Download `models/NAME/` into `local_root/NAME-<manifest sha256[:16]>/`, verified."""
+        _, raw = self._model_manifest(name)
+        folder = Path(local_root).expanduser() / f"{name}-{hashlib.sha256(raw).hexdigest()[:16]}"
+        return str(local_copy(self._store, self._model_prefix(name), raw, folder, what=f"model '{name}'"))
+
+    def model_names(self) -> list[str]:
+        return published_names(self._store, self._models_root, NAME_PATTERN)
+
     def names(self) -> list[str]:
         return published_names(self._store, self._runs_root, NAME_PATTERN)
 
@@ -139,6 +152,17 @@ class StorageRunRepository:
         if not isinstance(record, dict):
             raise IntegrityError(f"run '{name}': {RUN_RECORD} is not a JSON object")
         return record
+
+    def _model_manifest(self, name: str) -> tuple[Manifest, bytes]:
+        key = self._model_prefix(name) + MANIFEST_NAME
+        try:
+            raw = self._store.get(key)
+        except ArtifactNotFoundError:
+            raise ArtifactNotFoundError(f"model '{name}' does not exist or was never completed") from None
+        manifest = Manifest.from_json(raw, where=key)
+        if manifest.kind != MODEL_KIND:
+            raise IntegrityError(f"'{key}' holds a {manifest.kind!r}, not a model")
+        return manifest, raw
 
     def _run_prefix(self, name: str) -> str:
         return named_prefix(self._runs_root, name, what="run")

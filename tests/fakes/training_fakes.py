@@ -98,6 +98,18 @@ class MemoryRuns:
         self.exported[name] = (model_folder, dict(extra_files))
         return Manifest(kind="model", entries=(), created_at="now")
 
+    def model_manifest(self, name: str) -> Manifest:
+        if name not in self.exported:
+            raise ArtifactNotFoundError(f"model '{name}' does not exist or was never completed")
+        return Manifest(kind="model", entries=(), created_at="now", metadata={"name": name})
+
+    def fetch_model(self, name: str, local_root: str) -> str:
+        self.model_manifest(name)
+        return self.exported[name][0]
+
+    def model_names(self) -> list[str]:
+        return sorted(self.exported)
+
 
 class ListTracker:
     def __init__(self, tensorboard_dir: str) -> None:

@@ -274,3 +274,32 @@ def test_export_model_refuses_a_folder_without_safetensors(
         repo.export_model("demo", str(folder), {})
     with pytest.raises(InputError, match="does not exist"):
         repo.export_model("demo", str(tmp_path / "missing"), {})
+
+
+def test_fetch_model_downloads_a_verified_copy_and_lists_models(
+    repo: StorageRunRepository, store: RecordingStore, tmp_path: Path
+) -> None:
+    source = model_folder(tmp_path / "best")
+    manifest = repo.export_model("demo", str(source), {"README.md": b"# card\n"})
+
+    local = Path(repo.fetch_model("demo", str(tmp_path / "cache")))
+
+    assert repo.model_manifest("demo") == manifest
+    assert repo.model_names() == ["demo"]
+    assert (local / "model.safetensors").read_bytes() == (source / "model.safetensors").read_bytes()
+    assert (local / "tokenizer" / "tokenizer.json").is_file()
+    assert (local / "README.md").read_bytes() == b"# card\n"
+    stamp = (local / "model.safetensors").stat().st_mtime_ns
+    assert repo.fetch_model("demo", str(tmp_path / "cache")) == str(local)  # reused, not downloaded again
+    assert (local / "model.safetensors").stat().st_mtime_ns == stamp
+
+
+def test_fetch_model_refuses_a_corrupted_object_and_a_missing_model(
+    repo: StorageRunRepository, store: RecordingStore, tmp_path: Path
+) -> None:
+    repo.export_model("demo", str(model_folder(tmp_path / "best")), {})
+    store.put("models/demo/config.json", b'{"tampered": true}')
+    with pytest.raises(IntegrityError, match=r"config\.json"):
+        repo.fetch_model("demo", str(tmp_path / "cache"))
+    with pytest.raises(ArtifactNotFoundError, match="model 'other'"):
+        repo.fetch_model("other", str(tmp_path / "cache"))
