@@ -1,0 +1,1 @@
+"""Running exported models: loading them for inference and measuring their speed."""
