@@ -38,3 +38,7 @@ class IntegrityError(CodemillError):
 
 class InputError(CodemillError):
     """A user-supplied input (file, source, dataset) cannot be used."""
+
+
+class StepStoppedError(CodemillError):
+    """A pipeline step stopped before it finished (interrupted, diverged, failed its checks)."""

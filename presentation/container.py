@@ -16,6 +16,7 @@ from dependency_injector import containers, providers
 
 from application.use_cases.build_dataset import BuildDataset
 from application.use_cases.collect_data import CollectData
+from application.use_cases.run_pipeline import PIPELINES, PipelineScope, RunPipeline
 from application.use_cases.train_model import TrainModel
 from domain.errors import ConfigurationError
 from domain.ports.artifact_store import ArtifactStore
@@ -168,6 +169,30 @@ def dedup_factory(collect: CollectSettings) -> Callable[[], Deduplicator]:
     )
 
 
+def pipeline_scope(settings: Settings, store: ArtifactStore, work_dir: str) -> Callable[[str], PipelineScope]:
+    """For a run id, the use cases of a container whose storage and work folder are the run's own."""
+
+    def scope(run_id: str) -> PipelineScope:
+        from infrastructure.storage.scoped_store import ScopedArtifactStore
+
+        child = Container()
+        child.settings.override(providers.Object(settings))
+        child.artifact_store.override(providers.Object(ScopedArtifactStore(store, f"{PIPELINES}/{run_id}")))
+        child.work_dir.override(providers.Object(os.path.join(work_dir, PIPELINES, run_id)))
+        datasets = child.datasets()
+        return PipelineScope(
+            store=child.artifact_store(),
+            collect=child.collect_data(),
+            dataset=child.build_dataset(),
+            train=child.train_model(),
+            distill=getattr(child, "distill_model", lambda: None)(),  # TEMP
+            validate=getattr(child, "validate_model", lambda: None)(),  # TEMP
+            samples=lambda name, split: list(datasets.samples(name, split)),
+        )
+
+    return scope
+
+
 class Container(containers.DeclarativeContainer):
     """Wires settings, clients, adapters and use cases. Tests override providers."""
 
@@ -175,6 +200,8 @@ class Container(containers.DeclarativeContainer):
     settings: providers.Provider[Settings] = providers.Singleton(load_settings)
     storage_settings = settings.provided.storage
     collect_settings = settings.provided.collect
+
+    work_dir: providers.Provider[str] = providers.Callable(lambda s: str(s.work_dir.expanduser()), settings)
 
     # Adapters
     local_store = providers.Singleton(LocalArtifactStore, root=storage_settings.root)
@@ -226,8 +253,16 @@ class Container(containers.DeclarativeContainer):
         checkpoints=checkpoints,
         runs=runs,
         tracker_factory=providers.Object(metrics_tracker),
-        workdir=providers.Callable(lambda s: str(s.work_dir.expanduser()), settings),
+        workdir=work_dir,
         progress=progress,
         is_main_process=providers.Object(is_main_process),
+        versions=providers.Callable(training_versions),
+    )
+
+    # The pipeline: each run gets the use cases above, scoped to its own prefix
+    run_pipeline = providers.Factory(
+        RunPipeline,
+        store=artifact_store,
+        scope=providers.Callable(pipeline_scope, settings, artifact_store, work_dir),
         versions=providers.Callable(training_versions),
     )

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from application.hashing import config_hash
 from application.model_card import render_model_card
@@ -34,7 +34,7 @@ class TrainRequest:
     dataset: str
     name: str
     config: TrainingConfig = field(default_factory=TrainingConfig)
-    resume: bool = False
+    resume: bool | Literal["auto"] = False  # 'auto': resume when a checkpoint of this config exists
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,22 +95,25 @@ class TrainModel:
         task = _task_of(manifest)
         folder = self._datasets.local_copy(request.dataset)
         run_dir = self._workdir / "runs" / request.name
+        digest = config_hash(request.dataset, manifest.to_json(), request.config)
         job = TrainingJob(
             dataset_dir=folder,
             task=task,
             label_names=_label_names(Path(folder)),
             config=request.config,
             output_dir=str(run_dir),
-            config_hash=config_hash(request.dataset, manifest.to_json(), request.config),
-            resume_from=self._resume_point(request, run_dir / "checkpoints"),
+            config_hash=digest,
+            resume_from=self._resume_point(request, run_dir / "checkpoints", digest),
         )
         outcome = self._trainer.train(job, self._progress)
         if not self._is_main():
             return _result(request.name, outcome, None, None)
         return self._publish(request, job, manifest, outcome)
 
-    def _resume_point(self, request: TrainRequest, checkpoints: Path) -> str | None:
+    def _resume_point(self, request: TrainRequest, checkpoints: Path, digest: str) -> str | None:
         existing = self._checkpoints.scan(str(checkpoints)) if checkpoints.exists() else []
+        if request.resume == "auto":
+            return self._auto_resume_point(request.name, checkpoints, existing, digest)
         if not request.resume:
             if existing:
                 raise InputError(
@@ -127,6 +130,24 @@ class TrainModel:
         if latest is None:
             raise InputError(f"run {request.name!r} has no valid checkpoint to resume from")
         log.info("resuming run %s from step %d", request.name, latest.step)
+        return latest.location
+
+    def _auto_resume_point(
+        self, name: str, checkpoints: Path, existing: list[CheckpointInfo], digest: str
+    ) -> str | None:
+        """The latest valid checkpoint of this very config; checkpoints of another config are deleted."""
+        stale = {c.step for c in existing if c.config_hash != digest}
+        if stale:
+            log.info("run %s: deleting %d checkpoints of another config", name, len(stale))
+            self._checkpoints.prune(str(checkpoints), keep={c.step for c in existing} - stale)
+        latest, skipped = (
+            self._checkpoints.latest_valid(str(checkpoints)) if checkpoints.exists() else (None, [])
+        )
+        for problem in skipped:
+            log.warning("skipping a corrupted checkpoint: %s", problem)
+        if latest is None:
+            return None
+        log.info("resuming run %s from step %d", name, latest.step)
         return latest.location
 
     def _publish(

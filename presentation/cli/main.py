@@ -10,6 +10,7 @@ from presentation.cli.corpus_cmd import corpus_group
 from presentation.cli.dataset_cmd import dataset_group
 from presentation.cli.errors import CodemillGroup
 from presentation.cli.logs import configure_logging
+from presentation.cli.pipeline_cmd import pipeline_command
 from presentation.cli.storage_cmd import storage_group
 from presentation.cli.train_cmd import runs_group, train_command
 
@@ -26,6 +27,7 @@ def cli(verbose: int, quiet: int) -> None:
 
     \b
     Examples:
+      codemill pipeline                      # the whole job on Python's own stdlib
       codemill collect ./src --name myproject
       codemill corpus show myproject
       codemill dataset build myproject --task generation --name summaries
@@ -44,6 +46,7 @@ cli.add_command(corpus_group)
 cli.add_command(dataset_group)
 cli.add_command(train_command)
 cli.add_command(runs_group)
+cli.add_command(pipeline_command)
 cli.add_command(config_group)
 cli.add_command(storage_group)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -42,19 +43,28 @@ class ScriptedTrainer:
 
     def train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome:
         self.jobs.append(job)
-        (Path(job.output_dir) / "checkpoints" / "checkpoint-10").mkdir(parents=True, exist_ok=True)
+        folder = Path(job.output_dir) / "checkpoints" / "checkpoint-10"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "CONFIG_HASH").write_text(job.config_hash)
         return self.outcome
 
 
 class FolderCheckpoints:
-    """Checkpoints are folders named checkpoint-STEP; a file named BROKEN marks a corrupted one."""
+    """Checkpoints are folders named checkpoint-STEP; a file named BROKEN marks a corrupted one,
+    a file CONFIG_HASH holds the config hash."""
 
     def scan(self, folder: str) -> list[CheckpointInfo]:
         root = Path(folder)
         found = [p for p in root.glob("checkpoint-*") if p.is_dir()] if root.exists() else []
         return sorted(
             (
-                CheckpointInfo(step=int(p.name.split("-")[1]), epoch=0, metrics={}, location=str(p))
+                CheckpointInfo(
+                    step=int(p.name.split("-")[1]),
+                    epoch=0,
+                    metrics={},
+                    location=str(p),
+                    config_hash=(p / "CONFIG_HASH").read_text() if (p / "CONFIG_HASH").exists() else "",
+                )
                 for p in found
             ),
             key=lambda c: c.step,
@@ -72,7 +82,10 @@ class FolderCheckpoints:
         return None, skipped
 
     def prune(self, folder: str, keep: set[int]) -> list[int]:
-        return []
+        doomed = [c for c in self.scan(folder) if c.step not in keep]
+        for checkpoint in doomed:
+            shutil.rmtree(checkpoint.location)
+        return [c.step for c in doomed]
 
 
 class MemoryRuns:

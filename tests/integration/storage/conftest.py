@@ -10,6 +10,7 @@ import pytest
 from domain.ports.artifact_store import ArtifactStore
 from infrastructure.storage.local_artifact_store import LocalArtifactStore
 from infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
+from infrastructure.storage.scoped_store import ScopedArtifactStore
 from tests.support.seaweedfs_server import SeaweedServer, start_seaweedfs
 
 SMALL_MULTIPART = 5 * MIB  # the smallest part size S3 accepts
@@ -23,11 +24,17 @@ def private_seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seaw
     server.stop()
 
 
-@pytest.fixture(params=["local", "s3"])
+@pytest.fixture(params=["local", "s3", "scoped"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ArtifactStore:
-    """Each adapter in turn; S3 gets a fresh bucket and a store prefix."""
+    """Each adapter in turn; S3 gets a fresh bucket and a store prefix; 'scoped' is a run's prefix
+    of a local store, with a neighbour's objects beside it that it must never see."""
     if request.param == "local":
         return LocalArtifactStore(tmp_path / "store")
+    if request.param == "scoped":
+        inner = LocalArtifactStore(tmp_path / "store")
+        inner.put("pipelines/other-run/a", b"neighbour")
+        inner.put("pipelines/run-10/a", b"a neighbour whose name starts with the prefix")
+        return ScopedArtifactStore(inner, "pipelines/run-1")
     server: SeaweedServer = request.getfixturevalue("seaweedfs")
     return S3ArtifactStore(
         server.client(),

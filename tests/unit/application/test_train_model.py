@@ -119,3 +119,20 @@ def test_bad_names_and_missing_datasets(tmp_path: Path) -> None:
         use_case.execute(TrainRequest(dataset="cls", name="../x"))
     with pytest.raises(Exception, match="does not exist"):
         use_case.execute(TrainRequest(dataset="nope", name="r2"))
+
+
+def test_auto_resume_starts_fresh_resumes_its_own_config_and_drops_another(tmp_path: Path) -> None:
+    use_case, trainer, _ = _use_case(tmp_path, _outcome(tmp_path))
+    checkpoint = tmp_path / "work" / "runs" / "r1" / "checkpoints" / "checkpoint-10"
+
+    use_case.execute(TrainRequest(dataset="cls", name="r1", resume="auto"))
+    use_case.execute(TrainRequest(dataset="cls", name="r1", resume="auto"))
+    assert trainer.jobs[0].resume_from is None  # nothing to resume: a fresh start, no error
+    assert trainer.jobs[1].resume_from == str(checkpoint)
+
+    changed = TrainingConfig(epochs=7)
+    (checkpoint.parent / "checkpoint-12").mkdir()  # half-written: no record of its config
+    use_case.execute(TrainRequest(dataset="cls", name="r1", config=changed, resume="auto"))
+    assert trainer.jobs[2].resume_from is None  # the checkpoints of the old config were deleted
+    assert trainer.jobs[2].config_hash != trainer.jobs[1].config_hash
+    assert not (checkpoint.parent / "checkpoint-12").exists()

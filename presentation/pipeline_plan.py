@@ -1,0 +1,77 @@
+"""An effective pipeline config -> the request of each step, named inside the run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from application.use_cases.build_dataset import BuildDatasetRequest
+from application.use_cases.collect_data import CollectRequest
+from application.use_cases.run_pipeline import PipelinePlan
+from application.use_cases.train_model import TrainRequest
+from presentation.pipeline_config import (
+    CORPUS,
+    DATASET,
+    STUDENT,
+    TEACHER,
+    languages,
+    split_config,
+    task_spec,
+    training_config,
+)
+
+
+def build_plan(config: Mapping[str, Any]) -> PipelinePlan:
+    """Every request is built (and so checked) before any step runs."""
+    collect, dataset, train = config["collect"], config["dataset"], config["train"]
+    teacher_config = training_config(train, where="train")
+    return PipelinePlan(
+        config=config,
+        collect=CollectRequest(
+            sources=[str(s) for s in collect["sources"]],
+            name=CORPUS,
+            ref=collect["ref"] or None,
+            languages=languages(collect["languages"]),
+            workers=int(collect["workers"]) or None,
+            apply_filters=bool(collect["filters"]),
+            dedup=bool(collect["dedup"]),
+            security=bool(collect["security"]),
+            exclude_tests=bool(collect["exclude_tests"]),
+        ),
+        dataset=BuildDatasetRequest(
+            name=DATASET,
+            task=task_spec(dataset),
+            corpus=CORPUS,
+            split=split_config(dataset),
+            vocab_size=int(dataset["vocab_size"]),
+            max_input_length=int(dataset["max_input_length"]),
+            max_target_length=int(dataset["max_target_length"]),
+            max_samples=int(dataset["max_samples"]) or None,
+        ),
+        train=TrainRequest(dataset=DATASET, name=TEACHER, config=teacher_config),
+        distill=_distill(config, train) if config["distill"]["enabled"] else None,
+        validate=_validate(config) if config["validate"]["enabled"] else None,
+    )
+
+
+def _distill(config: Mapping[str, Any], train: Mapping[str, Any]) -> Any:
+    from application.use_cases.distill_model import DistillRequest
+    from domain.distillation import DistillationConfig
+    from presentation.pipeline_config import validated
+
+    section = config["distill"]
+    student = str(section["student"])
+    budget = training_config({**train, **section["train"], "model": student}, where="distill.train")
+    options = validated(DistillationConfig, dict(section["options"]), where="distill.options")
+    return DistillRequest(
+        teacher=TEACHER, dataset=DATASET, name=STUDENT, student=student, config=budget, distillation=options
+    )
+
+
+def _validate(config: Mapping[str, Any]) -> Any:
+    from application.use_cases.validate_model import ValidateRequest
+
+    section = config["validate"]
+    model = STUDENT if config["distill"]["enabled"] else TEACHER
+    minimums = {str(k): float(v) for k, v in section["min"].items()}
+    return ValidateRequest(model=model, dataset=DATASET, quick=bool(section["quick"]), minimums=minimums)
