@@ -16,7 +16,7 @@ from application.hashing import config_hash
 from application.pipeline_steps import StepRunner, step_runners
 from domain.errors import ArtifactNotFoundError, InputError
 from domain.manifest import MANIFEST_NAME, Manifest
-from domain.pipeline import StepRecord, check_run_id, new_run_id, select_steps
+from domain.pipeline import RUN_ID_PATTERN, StepRecord, check_run_id, new_run_id, select_steps
 from domain.ports.artifact_store import ArtifactStore
 
 log = logging.getLogger("codemill.pipeline")
@@ -136,6 +136,22 @@ class RunPipeline:
         if not isinstance(data, dict):
             raise InputError(f"pipeline run {run_id!r}: {CONFIG_FILE} is not a JSON object")
         return data
+
+    def runs(self) -> list[tuple[str, bool]]:
+        """Every pipeline run by id, with whether it finished (its manifest exists), oldest first."""
+        started, finished = set(), set()
+        for key in self._store.list(f"{PIPELINES}/"):
+            run_id, _, rest = key[len(PIPELINES) + 1 :].partition("/")
+            if RUN_ID_PATTERN.match(run_id):
+                if rest == CONFIG_FILE:
+                    started.add(run_id)
+                elif rest == MANIFEST_NAME:
+                    finished.add(run_id)
+        return [(run_id, run_id in finished) for run_id in sorted(started | finished)]
+
+    def record(self, run_id: str) -> dict[str, Any]:
+        """A finished run's record (run.json), after its manifest is read."""
+        return read_run(self._store, run_id)
 
     def execute(self, request: PipelineRequest) -> PipelineResult:
         plan = request.plan
@@ -269,7 +285,12 @@ class RunPipeline:
 def read_run(store: ArtifactStore, run_id: str) -> dict[str, Any]:
     """A finished run's record (run.json), after its manifest verifies."""
     prefix = _prefix(check_run_id(run_id))
-    manifest = read_manifest(store, prefix)
+    try:
+        manifest = read_manifest(store, prefix)
+    except ArtifactNotFoundError:
+        raise ArtifactNotFoundError(
+            f"pipeline run {run_id} has not finished: continue it with codemill pipeline --resume {run_id}"
+        ) from None
     if manifest.kind != PIPELINE_KIND:
         raise InputError(f"{prefix} holds a {manifest.kind!r}, not a pipeline run")
     data = json.loads(store.get(f"{prefix}/{RECORD_FILE}"))

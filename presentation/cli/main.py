@@ -11,8 +11,9 @@ from presentation.cli.dataset_cmd import dataset_group
 from presentation.cli.errors import CodemillGroup
 from presentation.cli.logs import configure_logging
 from presentation.cli.pipeline_cmd import pipeline_command
+from presentation.cli.runs_cmd import runs_group
 from presentation.cli.storage_cmd import storage_group
-from presentation.cli.train_cmd import runs_group, train_command
+from presentation.cli.train_cmd import train_command
 
 
 @click.group(cls=CodemillGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,4 +1,4 @@
-"""`codemill train`: train a model on a dataset; `codemill runs`: list and inspect runs."""
+"""`codemill train`: train a model on a dataset."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from presentation.cli.output import emit_json, render_table
 
 if TYPE_CHECKING:
     from application.use_cases.train_model import TrainModel
-    from domain.ports.run_repository import RunRepository
 
 
 @click.command("train")
@@ -171,59 +170,3 @@ def _status_line(payload: dict[str, Any]) -> str:
         f"run {payload['name']} {status}: best step {payload['best_step']}, "
         f"{payload['samples_per_second']:.1f} samples/s, model in {where}"
     )
-
-
-@click.group("runs")
-def runs_group() -> None:
-    """List and inspect training runs."""
-
-
-@runs_group.command("ls")
-@json_option
-@inject
-def runs_ls(as_json: bool, runs: RunRepository = Provide["runs"]) -> None:
-    """List published runs with their status and key metrics."""
-    rows = []
-    for name in runs.names():
-        record = runs.record(name)
-        metrics = record.get("metrics", {})
-        monitor = record.get("monitor", {}).get("metric", "")
-        rows.append(
-            {
-                "name": name,
-                "dataset": record.get("dataset"),
-                "status": record.get("status"),
-                "metric": monitor,
-                "value": metrics.get(f"test_{monitor}", metrics.get(monitor)),
-                "best_step": (record.get("best_checkpoint") or {}).get("step"),
-            }
-        )
-    if as_json:
-        emit_json(rows)
-    elif rows:
-        click.echo(render_table(rows, ["name", "dataset", "status", "metric", "value", "best_step"]))
-    else:
-        click.echo("no runs yet: run `codemill train DATASET --name RUN`")
-
-
-@runs_group.command("show")
-@click.argument("name")
-@json_option
-@inject
-def runs_show(name: str, as_json: bool, runs: RunRepository = Provide["runs"]) -> None:
-    """Show a run's record: config, status, best checkpoint, metrics, versions."""
-    record = runs.record(name)
-    if as_json:
-        emit_json(record)
-        return
-    click.echo(f"run {name}: {record.get('status')} on dataset {record.get('dataset')}")
-    click.echo(
-        render_table(
-            [{"setting": k, "value": v} for k, v in record.get("config", {}).items()], ["setting", "value"]
-        )
-    )
-    metrics = record.get("metrics", {})
-    if metrics:
-        click.echo(
-            render_table([{"metric": k, "value": v} for k, v in sorted(metrics.items())], ["metric", "value"])
-        )
