@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install lint typecheck imports test test-unit test-integration test-e2e bench clean
+.PHONY: install run lint typecheck imports test test-unit test-integration test-e2e bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The main job: the whole pipeline on this Python's standard library (PIPELINE_ARGS for a config or --set).
+run: install
+	$(BIN)/codemill pipeline $(PIPELINE_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
