@@ -126,8 +126,7 @@ def _comparable(record: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: value
         for key, value in flat.items()
-        if (not key.startswith(_LINEAGE_NOISE)
-        and not isinstance(value, list | dict))
+        if (not key.startswith(_LINEAGE_NOISE) and not isinstance(value, list | dict))
         or key.startswith("config.")
     }
 
