@@ -42,18 +42,21 @@ from presentation.settings import Settings, StorageSettings
 TASK = TaskSpec(task=TaskType.CLASSIFICATION, label_field="kind")
 
 
-def build_dataset(root: Path, limit_mb: float, vocab_size: int, max_length: int) -> Path:
-    """The standard library (up to limit_mb) -> a corpus -> classification/kind; its local folder."""
+def build_dataset(
+    root: Path, limit_mb: float, vocab_size: int, max_length: int, label_field: str = "kind"
+) -> Path:
+    """The standard library (up to limit_mb) -> a corpus -> classification by `label_field`; its folder."""
     container = Container()
     settings = Settings(storage=StorageSettings(root=root / "store"), cache_dir=root / "cache")
     container.settings.override(settings)
     copy_corpus(root / "src", int(limit_mb * 1e6), [])
     container.collect_data().execute(CollectRequest(sources=[str(root / "src")], name="std", security=False))
+    task = TaskSpec(task=TaskType.CLASSIFICATION, label_field=label_field)
     request = BuildDatasetRequest(
-        name="kinds", corpus="std", task=TASK, vocab_size=vocab_size, max_input_length=max_length
+        name="kinds", corpus="std", task=task, vocab_size=vocab_size, max_input_length=max_length
     )
     stats = container.build_dataset().execute(request).stats
-    print(f"dataset: {stats['samples']:,} samples, classification by kind, vocab {vocab_size}")
+    print(f"dataset: {stats['samples']:,} samples, classification by {label_field}, vocab {vocab_size}")
     return Path(container.datasets().local_copy("kinds"))
 
 

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from domain.calibration import ReliabilityBin
+
 
 class Plotter(Protocol):
-    """Contract: returns PNG bytes; never opens a window; works without a display."""
+    """Contract: returns PNG bytes; never opens a window; works without a display.
+
+    `reliability_diagram` draws accuracy against confidence per bin, one
+    series per entry of `series` (e.g. before and after temperature
+    scaling), with the diagonal of perfect calibration.
+    """
 
     def histogram(
         self, values: Sequence[int], *, title: str, xlabel: str, limit: int | None = None
     ) -> bytes: ...
+
+    def reliability_diagram(self, series: dict[str, Sequence[ReliabilityBin]], *, title: str) -> bytes: ...

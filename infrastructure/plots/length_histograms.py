@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
+
+from infrastructure.plots.png_figure import png_figure
 
 _BINS = 50
 
@@ -14,13 +15,8 @@ def histogram_png(values: Sequence[int], *, title: str, xlabel: str, limit: int 
     Renders off-screen (Agg): it needs no display and leaves no window open.
     Empty `values` give an empty plot that says so.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6, 3.5), dpi=100)
-    try:
+    png = bytearray()
+    with png_figure((6, 3.5), png) as axes:
         if values:
             axes.hist(list(values), bins=min(_BINS, max(1, len(set(values)))), color="#4C72B0")
         else:
@@ -31,9 +27,4 @@ def histogram_png(values: Sequence[int], *, title: str, xlabel: str, limit: int 
         axes.set_title(title)
         axes.set_xlabel(xlabel)
         axes.set_ylabel("samples")
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    return bytes(png)

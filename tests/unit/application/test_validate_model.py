@@ -1,0 +1,200 @@
+"""ValidateModel with fakes: check order, skips, verdicts, quick mode, where reports and calibration go."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from application.artifacts import ArtifactWriter, read_manifest
+from application.use_cases.validate_model import ValidateModel, ValidateRequest
+from domain.errors import InputError
+from domain.ports.model_inspector import FolderFindings
+from domain.validation import CHECKS
+from tests.fakes.memory_store import InMemoryArtifactStore
+from tests.fakes.training_fakes import MemoryRuns
+from tests.fakes.validation_fakes import (
+    FakeInspector,
+    FakeLoadedModel,
+    FolderDatasetRepository,
+    RecordingPlotter,
+    over_confident,
+)
+
+
+class LocalFolders:
+    """folder_store: an in-memory store per folder, so nothing touches the disk."""
+
+    def __init__(self) -> None:
+        self.stores: dict[str, InMemoryArtifactStore] = {}
+
+    def __call__(self, folder: str) -> InMemoryArtifactStore:
+        return self.stores.setdefault(str(Path(folder).resolve()), InMemoryArtifactStore())
+
+
+@pytest.fixture
+def model_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    return folder
+
+
+def use_case(
+    tmp_path: Path,
+    inspector: FakeInspector,
+    *,
+    runs: MemoryRuns | None = None,
+    store: InMemoryArtifactStore | None = None,
+    folders: LocalFolders | None = None,
+) -> ValidateModel:
+    datasets = FolderDatasetRepository(
+        tmp_path / "datasets",
+        {
+            "vuln": ("security", ["clean", "vulnerable"]),
+            "summ": ("generation", []),
+            "langs": ("classification", ["a", "b"]),
+        },
+    )
+    ticks = iter(range(100))
+    return ValidateModel(
+        inspector=inspector,
+        datasets=datasets,
+        runs=runs or MemoryRuns(),
+        store=store or InMemoryArtifactStore(),
+        plotter=RecordingPlotter(),
+        folder_store=folders or LocalFolders(),
+        cache_dir=str(tmp_path / "cache"),
+        clock=lambda: float(next(ticks)),
+    )
+
+
+def statuses(report) -> dict[str, str]:
+    return {check.name: check.status for check in report.checks}
+
+
+def test_a_sound_model_passes_every_check_and_calibration_is_fitted(tmp_path: Path, model_dir: Path) -> None:
+    folders = LocalFolders()
+    report = use_case(tmp_path, FakeInspector(FakeLoadedModel()), folders=folders).execute(
+        ValidateRequest(model=str(model_dir), dataset="vuln", minimums={"accuracy": 0.6})
+    )
+    assert [c.name for c in report.checks] == list(CHECKS)
+    assert set(statuses(report).values()) == {"pass"}
+    assert report.passed and report.failures == () and report.source == "local"
+    calibration = next(c for c in report.checks if c.name == "calibration").figures
+    assert calibration["temperature"] > 1 and calibration["ece_after"] < calibration["ece_before"] / 2
+    assert "threshold" in calibration  # binary: the MCC-best threshold
+    stored = folders(str(model_dir)).objects
+    assert {"validation.json", "validation.md", "reliability.png", "calibration.json"} <= set(stored)
+    assert json.loads(stored["calibration.json"])["temperature"] == pytest.approx(calibration["temperature"])
+    assert report.calibration == str(model_dir / "calibration.json")
+    assert json.loads(stored["validation.json"])["passed"] is True
+
+
+def test_quick_runs_three_checks_and_skips_the_rest(tmp_path: Path, model_dir: Path) -> None:
+    model = FakeLoadedModel()
+    report = use_case(tmp_path, FakeInspector(model)).execute(
+        ValidateRequest(model=str(model_dir), quick=True)
+    )
+    assert list(statuses(report).values()) == ["pass", "pass", "pass", "skip", "skip", "skip"]
+    assert report.passed and model.predicted == []
+
+
+def test_a_model_that_does_not_load_fails_load_and_skips_what_needs_it(
+    tmp_path: Path, model_dir: Path
+) -> None:
+    findings = FolderFindings(problems=("model.safetensors: truncated: 10 of 99 bytes",))
+    report = use_case(tmp_path, FakeInspector(None, findings=findings)).execute(
+        ValidateRequest(model=str(model_dir), dataset="vuln")
+    )
+    assert list(statuses(report).values()) == ["fail", "fail", "skip", "skip", "skip", "skip"]
+    assert not report.passed
+    assert report.failures == (
+        "integrity: model.safetensors: truncated: 10 of 99 bytes",
+        "load: the weights do not fit config.json",
+    )
+
+
+def test_an_error_inside_a_check_is_a_failed_check_not_a_crash(tmp_path: Path, model_dir: Path) -> None:
+    model = FakeLoadedModel(smoke_error="CUDA error: device-side assert\nmore lines")
+    report = use_case(tmp_path, FakeInspector(model)).execute(
+        ValidateRequest(model=str(model_dir), quick=True)
+    )
+    assert report.failures == ("inference: RuntimeError: CUDA error: device-side assert",)
+
+
+def test_inconsistent_tokenizer_fails_load(tmp_path: Path, model_dir: Path) -> None:
+    model = FakeLoadedModel(problems=["the tokenizer has 900 tokens but the embedding matrix only 400 rows"])
+    report = use_case(tmp_path, FakeInspector(model)).execute(ValidateRequest(model=str(model_dir)))
+    assert statuses(report)["load"] == "fail" and statuses(report)["inference"] == "skip"
+
+
+def test_thresholds_and_a_dataset_of_another_task_fail_quality(tmp_path: Path, model_dir: Path) -> None:
+    test = over_confident("test")
+    flipped = dataclasses.replace(test, labels=[1 - label for label in test.labels])  # 30% right on test
+    model = FakeLoadedModel(splits={"validation": over_confident("validation"), "test": flipped})
+    strict = use_case(tmp_path, FakeInspector(model)).execute(
+        ValidateRequest(model=str(model_dir), dataset="vuln", minimums={"accuracy": 0.2, "ece": 0.05})
+    )
+    assert strict.failures == ("calibration: ece 0.4 > 0.05",)
+    strict = use_case(tmp_path, FakeInspector(FakeLoadedModel())).execute(
+        ValidateRequest(model=str(model_dir), dataset="vuln", minimums={"accuracy": 0.9})
+    )
+    assert strict.failures == ("quality: accuracy 0.7 < 0.9",)
+    validate = use_case(tmp_path, FakeInspector(FakeLoadedModel()))
+    other = validate.execute(ValidateRequest(model=str(model_dir), dataset="summ"))
+    assert statuses(other)["quality"] == "fail" and statuses(other)["calibration"] == "skip"
+    assert "is a generation dataset but the model is a single_label model" in other.failures[0]
+    labels = validate.execute(ValidateRequest(model=str(model_dir), dataset="langs"))
+    assert "differ from dataset 'langs'" in labels.failures[0]
+    missing = validate.execute(ValidateRequest(model=str(model_dir), dataset="nope"))
+    assert missing.failures == ("quality: dataset 'nope' does not exist or was never completed",)
+
+
+def test_performance_thresholds(tmp_path: Path, model_dir: Path) -> None:
+    report = use_case(tmp_path, FakeInspector(FakeLoadedModel())).execute(
+        ValidateRequest(model=str(model_dir), max_latency_ms=2.5, min_throughput=1000)
+    )
+    assert report.failures == ("performance: latency p95 3.00 ms > 2.5 ms; throughput 500.0/s < 1000/s",)
+    assert statuses(report)["quality"] == "skip"
+
+
+def test_no_test_split_scores_validation_and_skips_calibration(tmp_path: Path, model_dir: Path) -> None:
+    model = FakeLoadedModel()
+    del model.splits["test"]
+    report = use_case(tmp_path, FakeInspector(model)).execute(
+        ValidateRequest(model=str(model_dir), dataset="vuln")
+    )
+    quality = next(c for c in report.checks if c.name == "quality")
+    assert quality.status == "pass" and quality.figures["split"] == "validation"
+    assert statuses(report)["calibration"] == "fail" and "needs a test split" in report.failures[0]
+
+
+def test_a_stored_model_gets_a_published_report_and_calibration_json_beside_it(tmp_path: Path) -> None:
+    store, runs = InMemoryArtifactStore(), MemoryRuns()
+    folder = tmp_path / "fetched"
+    folder.mkdir()
+    runs.exported["m1"] = (str(folder), {})
+    writer = ArtifactWriter(store, "models/m1", kind="model")
+    writer.write("model.safetensors", b"weights")
+    writer.publish(metadata={"name": "m1"})
+    report = use_case(tmp_path, FakeInspector(FakeLoadedModel()), runs=runs, store=store).execute(
+        ValidateRequest(model="m1", dataset="vuln")
+    )
+    assert report.passed and report.source == "storage"
+    assert read_manifest(store, "validations/m1").kind == "validation"
+    assert store.writes[-1] == "models/m1/manifest.json"  # republished last
+    model = read_manifest(store, "models/m1")
+    assert {e.path for e in model.entries} == {"model.safetensors", "calibration.json"}
+    assert store.objects["models/m1/model.safetensors"] == b"weights"
+    assert report.calibration == "models/m1/calibration.json"
+    assert "validations/m1/" in report.stored
+
+
+def test_unknown_models_are_input_errors(tmp_path: Path) -> None:
+    validate = use_case(tmp_path, FakeInspector(FakeLoadedModel()))
+    with pytest.raises(InputError, match="'ghost' is neither a local folder nor a model published"):
+        validate.execute(ValidateRequest(model="ghost"))
+    with pytest.raises(InputError, match="neither a local folder nor a model published"):
+        validate.execute(ValidateRequest(model="./no/such/folder"))
