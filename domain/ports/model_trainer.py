@@ -6,8 +6,18 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.dataset import TaskSpec
+from domain.distillation import DistillationConfig
 from domain.ports.progress import ProgressReporter
 from domain.training import TrainingConfig, TrainingOutcome
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistillationJob:
+    """A teacher to learn from: the student is `TrainingJob.config.model` (a preset, a path, or 'half')."""
+
+    teacher_dir: str  # a local model folder (config, safetensors weights, tokenizer)
+    config: DistillationConfig
+    cache_dir: str | None = None  # the teacher's top-k outputs: read when complete, else written here
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,6 +31,7 @@ class TrainingJob:
     output_dir: str  # the run's local folder: checkpoints/ and metrics/ go here
     config_hash: str
     resume_from: str | None = None  # a local checkpoint folder to continue from
+    distillation: DistillationJob | None = None  # train the model to match a teacher
 
 
 class ModelTrainer(Protocol):
@@ -35,7 +46,10 @@ class ModelTrainer(Protocol):
     - a NaN or infinite loss stops the run (`diverged`), keeping the last good
       checkpoint; Ctrl-C saves a checkpoint and returns (`interrupted`);
     - under torchrun/accelerate (DDP) every rank trains and only rank 0 writes;
-    - at the end the best checkpoint is evaluated on the test split (else validation).
+    - at the end the best checkpoint is evaluated on the test split (else validation);
+    - with `distillation`, the loss combines the configured components against
+      the teacher's outputs (cached in `cache_dir` when the config allows);
+      evaluation still measures the student's own loss and metrics.
     """
 
     def train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome: ...

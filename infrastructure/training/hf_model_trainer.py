@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transformers import PrinterCallback, Trainer, TrainerCallback
 
@@ -24,6 +24,9 @@ from infrastructure.training.quiet_libraries import library_bars_off
 from infrastructure.training.run_flags import RunFlags, interrupt_sets_flag
 from infrastructure.training.training_arguments import training_arguments
 from infrastructure.training.training_setup import PreparedRun, checked_resume_point, prepare_run
+
+if TYPE_CHECKING:
+    from infrastructure.training.distillation.distilling_trainer import Distillation
 
 CHECKPOINTS, BEST_MODEL = "checkpoints", "best_model"
 
@@ -62,9 +65,9 @@ class HfModelTrainer:
 
     def _train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome:
         resume = checked_resume_point(job, self._checkpoints)
-        run = prepare_run(job)
+        run, distillation = _prepared(job)
         flags = RunFlags()
-        trainer = self._trainer(job, run, flags, progress)
+        trainer = self._trainer(job, run, flags, progress, distillation)
         with interrupt_sets_flag(flags):
             result = trainer.train(resume_from_checkpoint=resume)
         trainer.accelerator.wait_for_everyone()  # rank 0 has written the last record
@@ -89,7 +92,12 @@ class HfModelTrainer:
         )
 
     def _trainer(
-        self, job: TrainingJob, run: PreparedRun, flags: RunFlags, progress: ProgressReporter
+        self,
+        job: TrainingJob,
+        run: PreparedRun,
+        flags: RunFlags,
+        progress: ProgressReporter,
+        distillation: Distillation | None = None,
     ) -> Trainer:
         config = job.config
         evaluate = run.splits.validation is not None
@@ -115,7 +123,7 @@ class HfModelTrainer:
                     min_delta=config.early_stopping_min_delta,
                 )
             )
-        trainer_class = GuardedSeq2SeqTrainer if run.kind == "seq2seq" else GuardedTrainer
+        trainer_class, extra = _trainer_class(run, distillation)
         trainer: Trainer = trainer_class(
             model=run.model,
             args=args,
@@ -126,12 +134,34 @@ class HfModelTrainer:
             compute_metrics=metrics_function(run.kind, run.tokenizer),
             callbacks=[*callbacks, *self._extra_callbacks],
             run_flags=flags,
+            **extra,
         )
         trainer.remove_callback(PrinterCallback)  # it prints every log line to stdout
         # Our models average their own loss per batch: transformers must not rescale it by the
-        # accumulation steps or the number of ranks.
-        trainer.model_accepts_loss_kwargs = False
+        # accumulation steps or the number of ranks. A distilling trainer normalizes its loss by the
+        # items of the whole accumulated batch itself: it needs their count, and no rescaling either.
+        trainer.model_accepts_loss_kwargs = distillation is not None
         return trainer
+
+
+def _prepared(job: TrainingJob) -> tuple[PreparedRun, Distillation | None]:
+    if job.distillation is None:
+        return prepare_run(job), None
+    from infrastructure.training.distillation.setup import prepare_distilling_run
+
+    return prepare_distilling_run(job)
+
+
+def _trainer_class(run: PreparedRun, distillation: Distillation | None) -> tuple[Any, dict[str, Any]]:
+    seq2seq = run.kind == "seq2seq"
+    if distillation is None:
+        return (GuardedSeq2SeqTrainer if seq2seq else GuardedTrainer), {}
+    from infrastructure.training.distillation.distilling_trainer import (
+        DistillingSeq2SeqTrainer,
+        DistillingTrainer,
+    )
+
+    return (DistillingSeq2SeqTrainer if seq2seq else DistillingTrainer), {"distillation": distillation}
 
 
 def _export(trainer: Trainer, checkpoint: Path, target: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +36,13 @@ class PreparedRun:
     mode: Mode
 
 
-def prepare_run(job: TrainingJob) -> PreparedRun:
-    """Load and check the inputs, cheapest first, so that a bad one fails before any model is built."""
+def prepare_run(
+    job: TrainingJob, build_model: Callable[[str, ModelNeeds], PreTrainedModel] = load_model
+) -> PreparedRun:
+    """Load and check the inputs, cheapest first, so that a bad one fails before any model is built.
+
+    `build_model` makes the model from `job.config.model` (a distillation student may be built from
+    its teacher)."""
     tokenizer = load_tokenizer(job.dataset_dir)
     raw = load_splits(job.dataset_dir)
     kind = task_kind(job.task, raw["train"].column_names)
@@ -48,7 +54,7 @@ def prepare_run(job: TrainingJob) -> PreparedRun:
         )
     names = _label_names(job, label_names(raw["train"], kind))
     set_seed(job.config.seed)  # the initial weights of a from-scratch preset follow the seed
-    model = load_model(job.config.model, _needs(job, kind, tokenizer, names))
+    model = build_model(job.config.model, _needs(job, kind, tokenizer, names))
     return PreparedRun(
         kind=kind,
         tokenizer=tokenizer,

@@ -1,0 +1,1 @@
+"""Distillation on the transformers Trainer: losses, the teacher, its cached outputs, the trainer."""

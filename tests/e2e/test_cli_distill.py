@@ -1,0 +1,96 @@
+"""`codemill distill` end to end: a tiny teacher trained by the CLI, then a student with its report."""
+
+import json
+import shutil
+import sysconfig
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import RunCli
+
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+BUDGET = ("--max-steps", "4", "--eval-every", "4", "--batch-size", "8", "--max-input-length", "64")
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def teacher(run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("CODEMILL_WORK_DIR", str(tmp_path / "work"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    source = tmp_path / "src"
+    shutil.copytree(STDLIB / "json", source / "json", ignore=shutil.ignore_patterns("__pycache__"))
+    assert run_cli("collect", str(source), "--name", "lib", "--workers", "1", "--no-security").exit_code == 0
+    built = run_cli(
+        "dataset", "build", "lib", "--task", "classification", "--label-field", "kind", "--name", "kinds",
+        "--vocab-size", "400",
+    )  # fmt: skip
+    assert built.exit_code == 0, built.output
+    trained = run_cli("train", "kinds", "--name", "teacher", "--model", "tiny", *BUDGET)
+    assert trained.exit_code == 0, trained.output
+    return "teacher"
+
+
+def test_distill_exports_the_student_with_its_report_and_reuses_the_cache(
+    run_cli: RunCli, teacher: str, data_root: Path
+) -> None:
+    args = ("distill", "--teacher", teacher, "--dataset", "kinds", "--student", "tiny", *BUDGET)
+    result = run_cli(*args, "--name", "student", "--loss", "kl=0.7", "--loss", "ce=0.3", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "completed" and payload["model"] == "models/student"
+    assert 0.0 <= payload["metrics"]["macro_f1"] <= 1.0
+    assert set(payload["teacher_metrics"]) >= {"accuracy", "macro_f1"}
+    report = json.loads((data_root / "models" / "student" / "distillation_report.json").read_text())
+    assert report["teacher"] == teacher and report["params_ratio"] == pytest.approx(1.0)
+    assert report["student_speed"]["batch_size"] == 32 and report["speedup"] > 0
+    assert (
+        (data_root / "models" / "student" / "distillation_report.md").read_text().startswith("# Distillation")
+    )
+    assert run_cli("storage", "verify", "models/student").exit_code == 0
+    cached = sorted((data_root / "distill-cache").iterdir())
+    assert len(cached) == 1 and (cached[0] / "manifest.json").is_file()
+
+    shown = json.loads(run_cli("runs", "show", "student", "--json").stdout)
+    assert shown["teacher"] == teacher and shown["report"]["metric"] == "macro_f1"
+    listing = json.loads(run_cli("runs", "ls", "--json").stdout)
+    assert {row["name"] for row in listing["training"]} == {"teacher", "student"}
+
+    again = run_cli(*args, "--name", "student2", "--schedule", "soft-to-hard", "--alpha", "0.5")
+    assert again.exit_code == 0, again.output
+    assert "retention" in again.output and "speed-up" in again.output
+    assert len(list((data_root / "distill-cache").iterdir())) == 1  # the same teacher outputs
+
+    missing = run_cli("distill", "--teacher", "nobody", "--dataset", "kinds", "--name", "s")
+    assert missing.exit_code == 1 and "teacher model 'nobody'" in missing.output
+    assert "Traceback" not in missing.output
+
+
+def test_bad_options_are_one_line(run_cli: RunCli) -> None:
+    teacher = "teacher"
+    bad = run_cli("distill", "--teacher", teacher, "--dataset", "kinds", "--name", "s", "--loss", "kld=1")
+    assert bad.exit_code == 1 and "unknown loss 'kld'" in bad.output
+    both = run_cli(
+        "distill",
+        "--teacher",
+        teacher,
+        "--dataset",
+        "kinds",
+        "--name",
+        "s",
+        "--alpha",
+        "0.5",
+        "--loss",
+        "kl=1",
+    )
+    assert both.exit_code == 2

@@ -1,0 +1,138 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from application.use_cases.distill_model import DistillModel, DistillRequest
+from domain.distillation import DistillationConfig
+from domain.errors import InputError
+from domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
+from tests.fakes.distill_fakes import CacheWritingTrainer, FixedProfiler, MemoryTeacherCache, TeacherRuns
+from tests.fakes.training_fakes import FolderCheckpoints, FolderDatasets, ListTracker
+
+CLS = {"task": "classification", "subtask": "", "label_field": "language"}
+META = {"cls": {**CLS, "labels": ["go", "python"]}, "gen": {"task": "generation", "subtask": "summarize"}}
+
+
+def _outcome(tmp_path: Path, **flags) -> TrainingOutcome:
+    best = CheckpointInfo(step=10, epoch=1.0, metrics={"eval_macro_f1": 0.9}, location=str(tmp_path / "c10"))
+    return TrainingOutcome(
+        best=best,
+        last=best,
+        metrics={"macro_f1": 0.78, "accuracy": 0.76},
+        history=({"step": 5, "loss": 0.7, "distill_kl": 0.2},),
+        best_model_dir=str(tmp_path / "best"),
+        **flags,
+    )
+
+
+def _use_case(tmp_path: Path, outcome: TrainingOutcome, cache: MemoryTeacherCache | None = None):
+    trainer = CacheWritingTrainer(outcome)
+    runs = TeacherRuns({"teacher": CLS}, tmp_path / "models")
+    profiler = FixedProfiler()
+    use_case = DistillModel(
+        datasets=FolderDatasets(tmp_path / "datasets", META),
+        trainer=trainer,
+        checkpoints=FolderCheckpoints(),
+        runs=runs,
+        teacher_cache=cache or MemoryTeacherCache(),
+        profiler=profiler,
+        tracker_factory=ListTracker,
+        workdir=str(tmp_path / "work"),
+        versions={"torch": "2.13.0"},
+    )
+    return use_case, trainer, runs, profiler
+
+
+def _request(**changes) -> DistillRequest:
+    options = {"teacher": "teacher", "dataset": "cls", "name": "student", "student": "tiny"}
+    return DistillRequest(**{**options, "config": TrainingConfig(epochs=1, model="small"), **changes})
+
+
+def test_a_finished_run_exports_the_student_with_its_report(tmp_path: Path) -> None:
+    use_case, trainer, runs, profiler = _use_case(tmp_path, _outcome(tmp_path))
+    result = use_case.execute(_request())
+
+    job = trainer.jobs[0]
+    assert job.config.model == "tiny"  # the student, whatever the budget's model said
+    assert job.distillation is not None and job.distillation.teacher_dir == str(
+        tmp_path / "models" / "teacher"
+    )
+    assert profiler.profiled == [
+        (str(tmp_path / "models" / "teacher"), True),
+        (str(tmp_path / "best"), False),
+    ]
+    assert result.status == "completed"
+    assert result.teacher_metrics["macro_f1"] == 0.8
+    assert result.retention == pytest.approx(0.78 / 0.8)
+    assert result.report["params_ratio"] == 0.25 and result.report["speedup"] == 4.0
+    folder, files = runs.exported["student"]
+    assert folder == str(tmp_path / "best")
+    assert json.loads(files["distillation_report.json"])["retention"] == pytest.approx(0.975)
+    assert files["distillation_report.md"].startswith(b"# Distillation of `teacher` into `student`")
+    assert b"## Distillation" in files["README.md"] and b"# Model `student`" in files["README.md"]
+    _, record = runs.published["student"]
+    assert record["teacher"] == "teacher" and record["student"] == "tiny"
+    assert record["report"]["retention"] == pytest.approx(0.975)
+    assert record["config"]["model"] == "tiny"
+
+
+def test_the_teacher_outputs_are_published_once_then_fetched(tmp_path: Path) -> None:
+    cache = MemoryTeacherCache()
+    use_case, trainer, _, _ = _use_case(tmp_path, _outcome(tmp_path), cache)
+    use_case.execute(_request())
+    assert len(cache.published) == 1
+    key = next(iter(cache.published))
+    assert trainer.jobs[0].distillation.cache_dir.endswith(key)
+
+    other_work = tmp_path / "elsewhere"
+    again, trainer2, _, _ = _use_case(other_work, _outcome(other_work), cache)
+    again.execute(_request(name="student2"))
+    assert (Path(trainer2.jobs[0].distillation.cache_dir) / "values.npy").read_bytes() == b"teacher outputs"
+    assert len(cache.published) == 1
+
+    changed_k = _request(name="student3", distillation=DistillationConfig(top_k=5))
+    use_case.execute(changed_k)
+    assert len(cache.published) == 2  # another k, another key
+
+
+def test_without_the_cache_or_with_hidden_matching_the_teacher_runs_online(tmp_path: Path) -> None:
+    cache = MemoryTeacherCache()
+    use_case, trainer, _, _ = _use_case(tmp_path, _outcome(tmp_path), cache)
+    use_case.execute(_request(distillation=DistillationConfig(use_cache=False)))
+    use_case.execute(_request(name="s2", distillation=DistillationConfig(weights={"kl": 1, "hidden": 1})))
+    assert [job.distillation.cache_dir for job in trainer.jobs] == [None, None]
+    assert cache.published == {}
+
+
+@pytest.mark.parametrize("flag", ["interrupted", "diverged"])
+def test_an_unfinished_run_exports_nothing_and_reports_nothing(tmp_path: Path, flag: str) -> None:
+    use_case, _, runs, profiler = _use_case(tmp_path, _outcome(tmp_path, **{flag: True}))
+    result = use_case.execute(_request())
+    assert result.status == flag and result.report == {} and result.retention is None
+    assert runs.exported.keys() == {"teacher"} and profiler.profiled == []
+    assert runs.published["student"][1]["status"] == flag
+
+
+@pytest.mark.parametrize(
+    ("request_changes", "message"),
+    [
+        ({"teacher": "nobody"}, "teacher model 'nobody' is not in storage"),
+        ({"dataset": "gen"}, "trained for classification/language but the dataset is generation/summarize"),
+        ({"name": "teacher"}, "a name of its own"),
+        ({"name": "../x"}, "run"),
+    ],
+)
+def test_bad_inputs_are_refused_before_training(tmp_path: Path, request_changes, message) -> None:
+    use_case, trainer, _, _ = _use_case(tmp_path, _outcome(tmp_path))
+    with pytest.raises(InputError, match=message):
+        use_case.execute(_request(**request_changes))
+    assert trainer.jobs == []
+
+
+def test_a_second_run_of_the_same_name_needs_resume(tmp_path: Path) -> None:
+    use_case, _, _, _ = _use_case(tmp_path, _outcome(tmp_path))
+    use_case.execute(_request())
+    with pytest.raises(InputError, match="--resume"):
+        use_case.execute(_request())
+    use_case.execute(_request(resume=True))
