@@ -95,7 +95,7 @@ def _train(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
 
 def _distill(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
     assert plan.distill is not None
-    result = scope.distill.execute(plan.distill)
+    result = scope.distill.execute(dataclasses.replace(plan.distill, resume="auto"))
     _check_finished("distill", result.status, result.model_manifest, plan.distill.name)
     return {
         "name": result.name,

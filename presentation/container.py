@@ -16,8 +16,11 @@ from dependency_injector import containers, providers
 
 from application.use_cases.build_dataset import BuildDataset
 from application.use_cases.collect_data import CollectData
+from application.use_cases.distill_model import DistillModel
+from application.use_cases.manage_checkpoints import ManageCheckpoints
 from application.use_cases.run_pipeline import PIPELINES, PipelineScope, RunPipeline
 from application.use_cases.train_model import TrainModel
+from application.use_cases.validate_model import ValidateModel
 from domain.errors import ConfigurationError
 from domain.ports.artifact_store import ArtifactStore
 from domain.ports.checkpoint_manager import CheckpointManager
@@ -26,10 +29,13 @@ from domain.ports.corpus_repository import CorpusRepository
 from domain.ports.dataset_repository import DatasetRepository
 from domain.ports.deduplicator import Deduplicator
 from domain.ports.metrics_tracker import MetricsTracker
+from domain.ports.model_inspector import ModelInspector
+from domain.ports.model_profiler import ModelProfiler
 from domain.ports.model_trainer import ModelTrainer
 from domain.ports.plotter import Plotter
 from domain.ports.run_repository import RunRepository
 from domain.ports.tabular_reader import TabularReader
+from domain.ports.teacher_cache import TeacherCache
 from domain.ports.tokenizers import TokenizerProvider
 from infrastructure.collection.file_worker import file_worker_factory
 from infrastructure.executors.process_pool import ProcessPoolParallelExecutor
@@ -146,6 +152,38 @@ def build_checkpoint_manager() -> CheckpointManager:
     return LocalCheckpointManager()
 
 
+def build_teacher_cache(store: ArtifactStore) -> TeacherCache:
+    from infrastructure.distillation.storage_teacher_cache import StorageTeacherCache
+
+    return StorageTeacherCache(store)
+
+
+def build_model_profiler() -> ModelProfiler:
+    from infrastructure.distillation.hf_model_profiler import HfModelProfiler
+
+    return HfModelProfiler()
+
+
+def build_model_inspector() -> ModelInspector:
+    from infrastructure.validation.hf_model_inspector import HfModelInspector
+
+    return HfModelInspector()
+
+
+def local_folder_store(folder: str) -> ArtifactStore:
+    """Report files written atomically into a local folder."""
+    return LocalArtifactStore(root=folder)
+
+
+def export_checkpoint_model(checkpoint: str, target: str) -> str:
+    """A checkpoint's model files alone (no trainer state) in `target`."""
+    from pathlib import Path
+
+    from infrastructure.training.best_model_export import export_best_model
+
+    return str(export_best_model(Path(checkpoint), Path(target)))
+
+
 def metrics_tracker(tensorboard_dir: str) -> MetricsTracker:
     from infrastructure.tracking.file_metrics_tracker import FileMetricsTracker
 
@@ -185,8 +223,8 @@ def pipeline_scope(settings: Settings, store: ArtifactStore, work_dir: str) -> C
             collect=child.collect_data(),
             dataset=child.build_dataset(),
             train=child.train_model(),
-            distill=getattr(child, "distill_model", lambda: None)(),  # TEMP
-            validate=getattr(child, "validate_model", lambda: None)(),  # TEMP
+            distill=child.distill_model(),
+            validate=child.validate_model(),
             samples=lambda name, split: list(datasets.samples(name, split)),
         )
 
@@ -220,6 +258,9 @@ class Container(containers.DeclarativeContainer):
     runs = providers.Singleton(build_runs, store=artifact_store)
     trainer = providers.Singleton(build_trainer)
     checkpoints = providers.Singleton(build_checkpoint_manager)
+    model_inspector = providers.Singleton(build_model_inspector)
+    teacher_cache = providers.Singleton(build_teacher_cache, store=artifact_store)
+    model_profiler = providers.Singleton(build_model_profiler)
     executor = providers.Singleton(ProcessPoolParallelExecutor)
     progress = providers.Singleton(TqdmProgress)
 
@@ -257,6 +298,38 @@ class Container(containers.DeclarativeContainer):
         progress=progress,
         is_main_process=providers.Object(is_main_process),
         versions=providers.Callable(training_versions),
+    )
+    distill_model = providers.Factory(
+        DistillModel,
+        datasets=datasets,
+        trainer=trainer,
+        checkpoints=checkpoints,
+        runs=runs,
+        teacher_cache=teacher_cache,
+        profiler=model_profiler,
+        tracker_factory=providers.Object(metrics_tracker),
+        workdir=work_dir,
+        progress=progress,
+        is_main_process=providers.Object(is_main_process),
+        versions=providers.Callable(training_versions),
+    )
+
+    validate_model = providers.Factory(
+        ValidateModel,
+        inspector=model_inspector,
+        datasets=datasets,
+        runs=runs,
+        store=artifact_store,
+        plotter=plotter,
+        folder_store=providers.Object(local_folder_store),
+        cache_dir=providers.Callable(lambda s: str(s.cache_dir.expanduser()), settings),
+    )
+    manage_checkpoints = providers.Factory(
+        ManageCheckpoints,
+        checkpoints=checkpoints,
+        runs=runs,
+        export_folder=providers.Object(export_checkpoint_model),
+        workdir=work_dir,
     )
 
     # The pipeline: each run gets the use cases above, scoped to its own prefix

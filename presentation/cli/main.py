@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import click
 
+from presentation.cli.checkpoints_cmd import checkpoints_group
 from presentation.cli.collect_cmd import collect_command
 from presentation.cli.config_cmd import config_group
 from presentation.cli.corpus_cmd import corpus_group
 from presentation.cli.dataset_cmd import dataset_group
+from presentation.cli.distill_cmd import distill_command
 from presentation.cli.errors import CodemillGroup
 from presentation.cli.logs import configure_logging
 from presentation.cli.pipeline_cmd import pipeline_command
 from presentation.cli.runs_cmd import runs_group
 from presentation.cli.storage_cmd import storage_group
 from presentation.cli.train_cmd import train_command
+from presentation.cli.validate_cmd import validate_command
 
 
 @click.group(cls=CodemillGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,7 +49,10 @@ cli.add_command(collect_command)
 cli.add_command(corpus_group)
 cli.add_command(dataset_group)
 cli.add_command(train_command)
+cli.add_command(distill_command)
 cli.add_command(runs_group)
+cli.add_command(checkpoints_group)
+cli.add_command(validate_command)
 cli.add_command(pipeline_command)
 cli.add_command(config_group)
 cli.add_command(storage_group)

@@ -45,6 +45,7 @@ max_samples = 0
 max_steps = {max_steps}
 eval_every = 5
 batch_size = 8
+learning_rate = 0.003
 max_input_length = 128
 max_target_length = 16
 generation_max_length = 16
@@ -54,7 +55,7 @@ enabled = {str(distill).lower()}
 student = "tiny"
 
 [distill.train]
-max_steps = 10
+max_steps = {max_steps}
 
 [validate]
 quick = false
@@ -76,7 +77,7 @@ def test_print_config_shows_the_effective_settings(run_cli: RunCli, tmp_path: Pa
 
 
 def test_pipeline_killed_in_training_resumes_to_a_complete_verified_run(tmp_path: Path) -> None:
-    config = write_config(tmp_path / "p.toml", small_corpus(tmp_path / "src"), max_steps=120)
+    config = write_config(tmp_path / "p.toml", small_corpus(tmp_path / "src"), max_steps=150)
     root, work = tmp_path / "store", tmp_path / "work"
     env = quiet_env(
         {

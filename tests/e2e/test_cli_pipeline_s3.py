@@ -25,11 +25,11 @@ def test_the_pipeline_runs_and_resumes_on_s3(
         "CODEMILL_WORK_DIR": str(tmp_path / "work"),
         "CODEMILL_CACHE_DIR": str(tmp_path / "cache"),
     }
-    config = write_config(tmp_path / "p.toml", small_corpus(tmp_path / "src"), max_steps=10)
+    config = write_config(tmp_path / "p.toml", small_corpus(tmp_path / "src"), max_steps=150)
 
     result = run_cli("pipeline", str(config), "--json", env=env)
     assert result.exit_code == 0, result.output
-    run_id = json.loads(result.output)["run_id"]
+    run_id = json.loads(result.stdout)["run_id"]
     store = S3ArtifactStore(seaweedfs.client(), bucket)
     prefix = f"pipelines/{run_id}"
     assert verify_manifest(store, prefix).ok
@@ -38,4 +38,4 @@ def test_the_pipeline_runs_and_resumes_on_s3(
 
     again = run_cli("pipeline", "--resume", run_id, "--json", env=env)
     assert again.exit_code == 0, again.output
-    assert {s["status"] for s in json.loads(again.output)["steps"]} == {"reused"}
+    assert {s["status"] for s in json.loads(again.stdout)["steps"]} == {"reused"}

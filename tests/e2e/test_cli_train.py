@@ -74,7 +74,7 @@ def test_train_exports_a_loadable_model_and_a_run_record(
     assert logits.shape == (1, 3)
 
     listing = run_cli("runs", "ls", "--json")
-    assert [r["name"] for r in json.loads(listing.stdout)] == ["r1"]
+    assert [r["name"] for r in json.loads(listing.stdout)["training"]] == ["r1"]
     shown = run_cli("runs", "show", "r1", "--json")
     assert json.loads(shown.stdout)["status"] == "completed"
 

@@ -119,7 +119,7 @@ def plan(
         collect=SimpleNamespace(name="code", sources=config["collect"]["sources"]),
         dataset=SimpleNamespace(name="task", task=TaskSpec(task=TaskType.GENERATION, subtask="summarize")),
         train=_Request(name="teacher", config=SimpleNamespace(model="tiny")),
-        distill=SimpleNamespace(name="student", student="micro") if distill else None,
+        distill=_DistillRequest(name="student", student="micro") if distill else None,
         validate=SimpleNamespace(model="student" if distill else "teacher") if validate else None,
     )
 
@@ -128,4 +128,11 @@ def plan(
 class _Request:
     name: str
     config: Any
+    resume: Any = False
+
+
+@dataclass(frozen=True)
+class _DistillRequest:
+    name: str
+    student: str
     resume: Any = False

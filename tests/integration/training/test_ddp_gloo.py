@@ -100,6 +100,6 @@ def test_the_train_command_under_torchrun_publishes_one_run(tmp_path: Path) -> N
     assert sorted(path.name for path in (store / "models").iterdir()) == ["ddp"]
     assert len(list((store / "runs" / "ddp" / "tensorboard").iterdir())) == 1  # one tracker, rank 0's
     assert json.loads((store / "runs" / "ddp" / "run.json").read_text())["status"] == "completed"
-    assert [row["name"] for row in json.loads(codemill("runs", "ls", "--json"))] == ["ddp"]
+    assert [row["name"] for row in json.loads(codemill("runs", "ls", "--json"))["training"]] == ["ddp"]
     codemill("storage", "verify", "runs/ddp")
     codemill("storage", "verify", "models/ddp")
