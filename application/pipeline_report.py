@@ -67,6 +67,8 @@ def render_report(summary: Mapping[str, Any], plots: Sequence[str]) -> str:
         splits = ", ".join(f"{k} {v}" for k, v in dataset["splits"].items())
         lines += ["", "## Dataset", "", f"Task {dataset['task']}: {splits} samples."]
     lines += _metrics_table(summary)
+    if summary.get("beats_baseline"):
+        lines += ["", _beats_line(summary["beats_baseline"]) + "."]
     student = summary.get("student")
     if student:
         lines += ["", "## Distillation", "", *_distillation_lines(student)]
@@ -101,6 +103,8 @@ def summary_lines(summary: Mapping[str, Any]) -> list[str]:
     baseline = (dataset or {}).get("baseline")
     if baseline:
         lines.append(f"  baseline ({baseline['name']}): " + _figures(baseline["metrics"]))
+    if summary.get("beats_baseline"):
+        lines.append("  " + _beats_line(summary["beats_baseline"]))
     student = summary.get("student")
     if student:
         lines += ["  " + line for line in _distillation_lines(student)]
@@ -108,6 +112,13 @@ def summary_lines(summary: Mapping[str, Any]) -> list[str]:
     if validation:
         lines.append(f"  validation: {'passed' if validation['passed'] else 'FAILED'}")
     return lines
+
+
+def _beats_line(beats: Mapping[str, bool]) -> str:
+    won = [metric for metric, better in beats.items() if better]
+    lost = [metric for metric, better in beats.items() if not better]
+    line = f"the teacher beats the baseline on {', '.join(won) or 'no metric'}"
+    return line + (f", not on {', '.join(lost)}" if lost else "")
 
 
 def _metrics_table(summary: Mapping[str, Any]) -> list[str]:

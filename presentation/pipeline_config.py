@@ -60,7 +60,7 @@ DEFAULTS: dict[str, Any] = {
     },
     "distill": {
         "enabled": True,
-        "student": "tiny",
+        "student": "half",  # the teacher with half its layers
         "options": {},  # DistillationConfig fields: temperature, weights, schedule, top_k ...
         "train": {},  # the student's training budget: [train] with these changes
     },

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from application.artifacts import read_manifest, verify_manifest
+from application.pipeline_report import summary_lines
 from application.use_cases.run_pipeline import PipelineRequest, RunPipeline, read_run
 from domain.errors import InputError, StepStoppedError
 from tests.fakes.memory_store import InMemoryArtifactStore
@@ -38,6 +39,8 @@ def test_a_run_runs_every_step_and_publishes_lineage_and_report_last() -> None:
     summary = result.summary
     assert summary["dataset"]["baseline"]["name"] == "the function name split into words"
     assert summary["beats_baseline"]["bleu4"] is True
+    assert "the teacher beats the baseline on bleu4" in result.report
+    assert any("beats the baseline on bleu4" in line for line in summary_lines(summary))
     assert summary["student"]["retention"] == 0.975
     assert summary["validation"]["passed"] is True
     assert "| teacher: teacher |" in result.report
