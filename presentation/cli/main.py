@@ -35,6 +35,9 @@ def cli(verbose: int, quiet: int) -> None:
       codemill collect ./src --name myproject
       codemill corpus show myproject
       codemill dataset build myproject --task generation --name summaries
+      codemill train summaries --name t5 --epochs 5
+      codemill distill --teacher t5 --dataset summaries --student half --name t5-half
+      codemill validate t5-half --dataset summaries
       codemill config show
       codemill storage ls corpora/
       CODEMILL_STORAGE__BACKEND=s3 CODEMILL_STORAGE__BUCKET=my-bucket codemill storage ls
