@@ -11,9 +11,9 @@ from typing import Any
 
 from application.artifacts import ArtifactWriter
 from domain.dataset import Sample
-from domain.errors import ArtifactNotFoundError, IntegrityError
+from domain.errors import IntegrityError
 from domain.keys import join_key
-from domain.manifest import MANIFEST_NAME, Manifest
+from domain.manifest import Manifest
 from domain.names import NAME_PATTERN
 from domain.ports.artifact_store import ArtifactStore
 from domain.ports.dataset_repository import DatasetBundle
@@ -26,7 +26,7 @@ from infrastructure.datasets.dataset_bundle_files import (
 )
 from infrastructure.datasets.dataset_dict_files import save_dataset_dict, saved_samples
 from infrastructure.datasets.sample_columns import SCHEMA_VERSION, layout_for
-from infrastructure.datasets.verified_files import local_copy, read_verified
+from infrastructure.datasets.verified_files import local_copy, published_manifest, read_verified
 from infrastructure.storage.published_names import named_prefix, published_names
 from infrastructure.versions import package_version
 
@@ -106,14 +106,9 @@ class HfDatasetRepository:
         return read_verified(self._store, self._prefix(name), manifest, path, what=f"dataset '{name}'")
 
     def _manifest(self, name: str) -> tuple[Manifest, bytes]:
-        key = self._prefix(name) + MANIFEST_NAME
-        try:
-            raw = self._store.get(key)
-        except ArtifactNotFoundError:
-            raise ArtifactNotFoundError(f"dataset '{name}' does not exist or was never completed") from None
-        manifest = Manifest.from_json(raw, where=key)
-        if manifest.kind != DATASET_KIND:
-            raise IntegrityError(f"'{key}' belongs to a {manifest.kind!r}, not a dataset")
+        manifest, raw = published_manifest(
+            self._store, self._prefix(name), DATASET_KIND, what=f"dataset '{name}'"
+        )
         version = manifest.metadata.get("schema_version")
         if version != SCHEMA_VERSION:
             raise IntegrityError(

@@ -15,6 +15,23 @@ COMPLETE_MARKER = ".complete"
 _CHUNK = 1 << 20
 
 
+def published_manifest(store: ArtifactStore, prefix: str, kind: str, *, what: str) -> tuple[Manifest, bytes]:
+    """The manifest of a published prefix (and its bytes), which must be of `kind`.
+
+    ArtifactNotFoundError naming `what` when nothing is published there,
+    IntegrityError when the prefix holds another kind of artifact.
+    """
+    key = join_key(prefix, MANIFEST_NAME)
+    try:
+        raw = store.get(key)
+    except ArtifactNotFoundError:
+        raise ArtifactNotFoundError(f"{what} does not exist or was never completed") from None
+    manifest = Manifest.from_json(raw, where=key)
+    if manifest.kind != kind:
+        raise IntegrityError(f"'{key}' belongs to a {manifest.kind!r}, not a {kind}")
+    return manifest, raw
+
+
 def read_verified(store: ArtifactStore, prefix: str, manifest: Manifest, path: str, *, what: str) -> bytes:
     """The bytes of one listed artifact; IntegrityError naming it when missing or altered."""
     entry = manifest.entry(path)

@@ -15,7 +15,7 @@ from domain.keys import join_key
 from domain.manifest import MANIFEST_NAME, Manifest
 from domain.names import NAME_PATTERN
 from domain.ports.artifact_store import ArtifactStore
-from infrastructure.datasets.verified_files import local_copy, read_verified
+from infrastructure.datasets.verified_files import local_copy, published_manifest, read_verified
 from infrastructure.runs.checkpoint_records import local_records, stored_checkpoints
 from infrastructure.runs.checkpoint_sync import delete_checkpoint, fetch_checkpoint, upload_checkpoint
 from infrastructure.runs.model_files import exportable_files
@@ -154,15 +154,7 @@ class StorageRunRepository:
         return record
 
     def _model_manifest(self, name: str) -> tuple[Manifest, bytes]:
-        key = self._model_prefix(name) + MANIFEST_NAME
-        try:
-            raw = self._store.get(key)
-        except ArtifactNotFoundError:
-            raise ArtifactNotFoundError(f"model '{name}' does not exist or was never completed") from None
-        manifest = Manifest.from_json(raw, where=key)
-        if manifest.kind != MODEL_KIND:
-            raise IntegrityError(f"'{key}' holds a {manifest.kind!r}, not a model")
-        return manifest, raw
+        return published_manifest(self._store, self._model_prefix(name), MODEL_KIND, what=f"model '{name}'")
 
     def _run_prefix(self, name: str) -> str:
         return named_prefix(self._runs_root, name, what="run")
