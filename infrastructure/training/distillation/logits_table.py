@@ -106,7 +106,8 @@ def compute_table(
     lengths: list[int] = []
     for batch in batches:
         inputs = {key: value.to(device) for key, value in batch.items()}
-        logits = teacher(**inputs).logits.float()
+        with torch.inference_mode():  # no autograd graph: the teacher is only read
+            logits = teacher(**inputs).logits.float()
         if kind == "seq2seq":
             real = (inputs["labels"] != IGNORED_LABEL).sum(dim=-1).tolist()
             logits_per_row = [logits[row, :count] for row, count in enumerate(real)]
