@@ -9,9 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from transformers import (
-    AutoConfig,
-    AutoModelForSeq2SeqLM,
-    AutoModelForSequenceClassification,
     AutoTokenizer,
     PreTrainedModel,
     PreTrainedTokenizerBase,
@@ -19,6 +16,7 @@ from transformers import (
 
 from domain.distillation import STUDENT_HALF
 from domain.errors import InputError
+from infrastructure.inference.model_folder import open_model_folder
 from infrastructure.training.model_needs import ModelNeeds, TaskKind
 from infrastructure.training.model_presets import load_model
 from infrastructure.training.pretrained_models import first_line
@@ -29,17 +27,9 @@ _TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.json")
 
 
 def load_teacher(folder: str) -> PreTrainedModel:
-    """The model in `folder` (safetensors only, no remote code), in eval mode."""
-    try:
-        config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
-        auto: Any = AutoModelForSeq2SeqLM if config.is_encoder_decoder else AutoModelForSequenceClassification
-        model: PreTrainedModel = auto.from_pretrained(
-            folder, local_files_only=True, use_safetensors=True, trust_remote_code=False
-        )
-    except Exception as exc:  # transformers raises many unrelated types for one cause
-        raise InputError(f"cannot load the teacher model in {folder}: {first_line(exc)}") from None
-    model.eval()  # type: ignore[no-untyped-call]
-    return model
+    """The model in `folder`, loaded as validation loads it (safetensors only, no remote code, every
+    weight of its architecture present), in eval mode on the CPU."""
+    return open_model_folder(folder, device="cpu").model
 
 
 def student_builder(teacher: PreTrainedModel) -> Callable[[str, ModelNeeds], PreTrainedModel]:
