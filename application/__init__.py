@@ -1,1 +1,1 @@
-"""Use cases and the services they share. Imports only `domain` and the standard library."""
+"""Use cases and their rules, grouped by use case; no SDK or framework is imported here."""

@@ -29,11 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from application.use_cases.collect_data import CollectRequest
-from domain.code import Language
-from infrastructure.parsing.grammars import parser_for
-from presentation.container import Container
-from presentation.settings import Settings, StorageSettings
+from codemill.application.collection.collect_data import CollectRequest
+from codemill.domain.code import Language
+from codemill.infrastructure.parsing.grammars import parser_for
+from codemill.presentation.container import Container
+from codemill.presentation.settings import Settings, StorageSettings
 
 _SKIPPED_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__", "lib2to3"}
 

@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from application.use_cases.build_dataset import BuildDatasetRequest
-from application.use_cases.collect_data import CollectRequest
 from bench.collect import copy_corpus
-from domain.dataset import TaskSpec, TaskType
-from presentation.container import Container
-from presentation.settings import Settings, StorageSettings
+from codemill.application.collection.collect_data import CollectRequest
+from codemill.application.datasets.build_dataset import BuildDatasetRequest
+from codemill.domain.dataset import TaskSpec, TaskType
+from codemill.presentation.container import Container
+from codemill.presentation.settings import Settings, StorageSettings
 
 
 def read_rate(container: Container, name: str) -> tuple[int, float]:

@@ -31,13 +31,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from application.use_cases.distill_model import DistillRequest, DistillResult
-from application.use_cases.train_model import TrainRequest
 from bench.train import build_dataset
-from domain.distillation import DistillationConfig
-from domain.training import TrainingConfig
-from presentation.container import Container
-from presentation.settings import Settings, StorageSettings
+from codemill.application.distillation.distill_model import DistillRequest, DistillResult
+from codemill.application.training.train_model import TrainRequest
+from codemill.domain.distillation import DistillationConfig
+from codemill.domain.training import TrainingConfig
+from codemill.presentation.container import Container
+from codemill.presentation.settings import Settings, StorageSettings
 
 METRIC = "macro_f1"
 

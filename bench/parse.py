@@ -15,9 +15,9 @@ import sysconfig
 import time
 from pathlib import Path
 
-from domain.code import Language, SourceFile
-from infrastructure.parsing import TreeSitterCodeParser
-from infrastructure.parsing.grammars import parser_for
+from codemill.domain.code import Language, SourceFile
+from codemill.infrastructure.parsing import TreeSitterCodeParser
+from codemill.infrastructure.parsing.grammars import parser_for
 
 _SKIPPED_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__"}
 

@@ -30,14 +30,14 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from application.use_cases.build_dataset import BuildDatasetRequest
-from application.use_cases.collect_data import CollectRequest
 from bench.collect import copy_corpus
-from domain.dataset import TaskSpec, TaskType
-from domain.ports.model_trainer import TrainingJob
-from domain.training import TrainingConfig
-from presentation.container import Container
-from presentation.settings import Settings, StorageSettings
+from codemill.application.collection.collect_data import CollectRequest
+from codemill.application.datasets.build_dataset import BuildDatasetRequest
+from codemill.domain.dataset import TaskSpec, TaskType
+from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.domain.training import TrainingConfig
+from codemill.presentation.container import Container
+from codemill.presentation.settings import Settings, StorageSettings
 
 TASK = TaskSpec(task=TaskType.CLASSIFICATION, label_field="kind")
 
@@ -87,8 +87,8 @@ def job_for(dataset_dir: Path, output_dir: Path, config: TrainingConfig) -> Trai
 
 
 def train_ours(job: TrainingJob) -> float:
-    from domain.ports.progress import NullProgress
-    from infrastructure.training.hf_model_trainer import HfModelTrainer
+    from codemill.domain.ports.progress import NullProgress
+    from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
 
     return HfModelTrainer().train(job, NullProgress()).samples_per_second
 
@@ -120,8 +120,8 @@ def plain_arguments(config: TrainingConfig, output_dir: str) -> Any:
 def train_plain(job: TrainingJob) -> float:
     from transformers import DataCollatorWithPadding, PrinterCallback, Trainer
 
-    from infrastructure.training.quiet_libraries import library_bars_off
-    from infrastructure.training.training_setup import prepare_run
+    from codemill.infrastructure.inference.quiet_libraries import library_bars_off
+    from codemill.infrastructure.training.training_setup import prepare_run
 
     with library_bars_off():
         run = prepare_run(job)

@@ -30,16 +30,16 @@ import time
 from pathlib import Path
 
 from bench.train import build_dataset, job_for
-from domain.training import TrainingConfig
+from codemill.domain.training import TrainingConfig
 
 
 def train(
     dataset_dir: Path, root: Path, arguments: argparse.Namespace
 ) -> tuple[str, dict[str, float], float]:
     """Train; the model folder of the last checkpoint (over-confident after many epochs) or of the best."""
-    from domain.ports.progress import NullProgress
-    from infrastructure.training.best_model_export import export_best_model
-    from infrastructure.training.hf_model_trainer import HfModelTrainer
+    from codemill.domain.ports.progress import NullProgress
+    from codemill.infrastructure.training.best_model_export import export_best_model
+    from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
 
     config = TrainingConfig(
         model=arguments.preset,
@@ -83,9 +83,9 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    from application.use_cases.validate_model import ValidateRequest
-    from presentation.container import Container
-    from presentation.settings import Settings, StorageSettings
+    from codemill.application.validation.validate_model import ValidateRequest
+    from codemill.presentation.container import Container
+    from codemill.presentation.settings import Settings, StorageSettings
 
     with tempfile.TemporaryDirectory(prefix="codemill-bench-") as tmp:
         root = Path(tmp)

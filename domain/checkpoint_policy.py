@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from domain.training import CheckpointInfo, Mode
+from codemill.domain.training import CheckpointInfo, Mode
 
 
 def _score(checkpoint: CheckpointInfo, metric: str, mode: Mode) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from domain.code import CodeUnit
+from codemill.domain.code import CodeUnit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.errors import InputError
+from codemill.domain.errors import InputError
 
 
 class TaskType(StrEnum):

@@ -42,3 +42,8 @@ class InputError(CodemillError):
 
 class StepStoppedError(CodemillError):
     """A pipeline step stopped before it finished (interrupted, diverged, failed its checks)."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first non-blank line of an exception's message (its type name when there is none)."""
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from xml.sax.saxutils import unescape
 
-from domain.dataset import TaskType
+from codemill.domain.dataset import TaskType
 
 DEFAULT_METRIC: Mapping[TaskType, str] = {
     TaskType.CLASSIFICATION: "macro_f1",

@@ -1,6 +1,6 @@
 """Storage keys: '/'-separated relative names that never escape a store's root."""
 
-from domain.errors import InvalidKeyError
+from codemill.domain.errors import InvalidKeyError
 
 _FORBIDDEN_SEGMENTS = frozenset({"", ".", ".."})
 

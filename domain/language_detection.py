@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.code import Language
+from codemill.domain.code import Language
 
 _BY_EXTENSION: dict[str, Language] = {
     ".py": Language.PYTHON,

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import IntegrityError
+from codemill.domain.errors import IntegrityError
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_SCHEMA = 1

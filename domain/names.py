@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.errors import InputError
+from codemill.domain.errors import InputError
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.errors import InputError
+from codemill.domain.errors import InputError
 
 STEPS = ("collect", "dataset", "train", "distill", "validate")
 RUN_ID_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")

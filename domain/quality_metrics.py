@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain import evaluation_metrics as em
-from domain.calibration import negative_log_likelihood
-from domain.validation import SplitPredictions
+from codemill.domain import evaluation_metrics as em
+from codemill.domain.calibration import negative_log_likelihood
+from codemill.domain.validation import SplitPredictions
 
 
 def argmax_rows(logits: Sequence[Sequence[float]]) -> list[int]:

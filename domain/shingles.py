@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from domain.code import Language
+from codemill.domain.code import Language
 
 HASH_COMMENT_LANGUAGES = frozenset({Language.PYTHON, Language.RUBY})
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from domain.errors import InputError
+from codemill.domain.errors import InputError
 
 Precision = Literal["auto", "fp32", "bf16", "fp16"]
 Mode = Literal["min", "max"]

@@ -23,7 +23,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from domain.code import CodeUnit, Language, UnitKind
+from codemill.domain.code import CodeUnit, Language, UnitKind
 
 TEST_FLAG = "test"
 

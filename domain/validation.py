@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from domain.errors import InputError
+from codemill.domain.errors import InputError
 
 CheckStatus = Literal["pass", "warn", "fail", "skip"]
 CHECKS = ("integrity", "load", "inference", "performance", "quality", "calibration")

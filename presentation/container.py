@@ -14,38 +14,41 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-from application.use_cases.build_dataset import BuildDataset
-from application.use_cases.collect_data import CollectData
-from application.use_cases.distill_model import DistillModel
-from application.use_cases.manage_checkpoints import ManageCheckpoints
-from application.use_cases.run_pipeline import PIPELINES, PipelineScope, RunPipeline
-from application.use_cases.train_model import TrainModel
-from application.use_cases.validate_model import ValidateModel
-from domain.errors import ConfigurationError
-from domain.ports.artifact_store import ArtifactStore
-from domain.ports.checkpoint_manager import CheckpointManager
-from domain.ports.code_source import SourceResolver
-from domain.ports.corpus_repository import CorpusRepository
-from domain.ports.dataset_repository import DatasetRepository
-from domain.ports.deduplicator import Deduplicator
-from domain.ports.metrics_tracker import MetricsTracker
-from domain.ports.model_inspector import ModelInspector
-from domain.ports.model_profiler import ModelProfiler
-from domain.ports.model_trainer import ModelTrainer
-from domain.ports.plotter import Plotter
-from domain.ports.run_repository import RunRepository
-from domain.ports.tabular_reader import TabularReader
-from domain.ports.teacher_cache import TeacherCache
-from domain.ports.tokenizers import TokenizerProvider
-from infrastructure.collection.file_worker import file_worker_factory
-from infrastructure.executors.process_pool import ProcessPoolParallelExecutor
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
-from infrastructure.storage.s3_artifact_store import S3ArtifactStore
-from infrastructure.storage.s3_client import build_s3_client
-from infrastructure.storage.s3_presets import S3ConnectionConfig
-from presentation.cli.progress import TqdmProgress
-from presentation.collect_config import collect_options, default_workers, tool_versions, training_versions
-from presentation.settings import CollectSettings, Settings, StorageSettings, load_settings
+from codemill.application.checkpoints.manage_checkpoints import ManageCheckpoints
+from codemill.application.collection.collect_data import CollectData
+from codemill.application.datasets.build_dataset import BuildDataset
+from codemill.application.distillation.distill_model import DistillModel
+from codemill.application.pipeline.plan import PipelineScope
+from codemill.application.pipeline.run_pipeline import PIPELINES, RunPipeline
+from codemill.application.training.train_model import TrainModel
+from codemill.application.validation.validate_model import ValidateModel
+from codemill.domain.errors import ConfigurationError
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.domain.ports.checkpoint_manager import CheckpointManager
+from codemill.domain.ports.code_source import SourceResolver
+from codemill.domain.ports.corpus_repository import CorpusRepository
+from codemill.domain.ports.dataset_repository import DatasetRepository
+from codemill.domain.ports.deduplicator import Deduplicator
+from codemill.domain.ports.metrics_tracker import MetricsTracker
+from codemill.domain.ports.model_inspector import ModelInspector
+from codemill.domain.ports.model_profiler import ModelProfiler
+from codemill.domain.ports.model_trainer import ModelTrainer
+from codemill.domain.ports.plotter import Plotter
+from codemill.domain.ports.run_repository import RunRepository
+from codemill.domain.ports.tabular_reader import TabularReader
+from codemill.domain.ports.teacher_cache import TeacherCache
+from codemill.domain.ports.tokenizers import TokenizerProvider
+from codemill.infrastructure.collection.file_worker import file_worker_factory
+from codemill.infrastructure.executors.process_pool import ProcessPoolParallelExecutor
+from codemill.infrastructure.local_files import copy_atomically, files_under
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.infrastructure.storage.s3_artifact_store import S3ArtifactStore
+from codemill.infrastructure.storage.s3_client import build_s3_client
+from codemill.infrastructure.storage.s3_presets import S3ConnectionConfig
+from codemill.presentation.cli.progress import TqdmProgress
+from codemill.presentation.collect_options import collect_options, default_workers
+from codemill.presentation.library_versions import tool_versions, training_versions
+from codemill.presentation.settings import CollectSettings, Settings, StorageSettings, load_settings
 
 _MIB = 1 << 20
 
@@ -89,7 +92,7 @@ def build_s3_store(storage: StorageSettings) -> ArtifactStore:
 def build_source_resolver(
     store: ArtifactStore, storage: StorageSettings, collect: CollectSettings
 ) -> SourceResolver:
-    from infrastructure.sources.default_source_resolver import DefaultSourceResolver
+    from codemill.infrastructure.sources.default_source_resolver import DefaultSourceResolver
 
     return DefaultSourceResolver(
         store=store,
@@ -99,73 +102,73 @@ def build_source_resolver(
 
 
 def build_corpora(store: ArtifactStore, collect: CollectSettings) -> CorpusRepository:
-    from infrastructure.corpus.parquet_corpus_repository import ParquetCorpusRepository
+    from codemill.infrastructure.corpus.parquet_corpus_repository import ParquetCorpusRepository
 
     return ParquetCorpusRepository(store, shard_rows=collect.shard_rows)
 
 
 def _minhash_deduplicator(**params: Any) -> Deduplicator:
-    from infrastructure.dedup.minhash_deduplicator import MinHashDeduplicator
+    from codemill.infrastructure.dedup.minhash_deduplicator import MinHashDeduplicator
 
     return MinHashDeduplicator(**params)
 
 
 def build_datasets(store: ArtifactStore, settings: Settings) -> DatasetRepository:
-    from infrastructure.datasets.hf_dataset_repository import HfDatasetRepository
+    from codemill.infrastructure.datasets.hf_dataset_repository import HfDatasetRepository
 
     return HfDatasetRepository(store, cache_dir=settings.cache_dir.expanduser() / "datasets")
 
 
 def build_tokenizers() -> TokenizerProvider:
-    from infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
+    from codemill.infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
 
     return HfTokenizerProvider()
 
 
 def build_tabular_reader(store: ArtifactStore, storage: StorageSettings) -> TabularReader:
-    from infrastructure.datasets.tabular_file_reader import ArrowTabularReader
+    from codemill.infrastructure.datasets.tabular_file_reader import ArrowTabularReader
 
     return ArrowTabularReader(store, lambda bucket: s3_store_for_bucket(storage, bucket))
 
 
 def build_plotter() -> Plotter:
-    from infrastructure.plots.matplotlib_plotter import MatplotlibPlotter
+    from codemill.infrastructure.plots.matplotlib_plotter import MatplotlibPlotter
 
     return MatplotlibPlotter()
 
 
 def build_runs(store: ArtifactStore) -> RunRepository:
-    from infrastructure.runs.storage_run_repository import StorageRunRepository
+    from codemill.infrastructure.runs.storage_run_repository import StorageRunRepository
 
     return StorageRunRepository(store)
 
 
 def build_trainer() -> ModelTrainer:
-    from infrastructure.training.hf_model_trainer import HfModelTrainer
+    from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
 
     return HfModelTrainer()
 
 
 def build_checkpoint_manager() -> CheckpointManager:
-    from infrastructure.training.checkpoint_manager import LocalCheckpointManager
+    from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
 
     return LocalCheckpointManager()
 
 
 def build_teacher_cache(store: ArtifactStore) -> TeacherCache:
-    from infrastructure.distillation.storage_teacher_cache import StorageTeacherCache
+    from codemill.infrastructure.training.distillation.storage_teacher_cache import StorageTeacherCache
 
     return StorageTeacherCache(store)
 
 
 def build_model_profiler() -> ModelProfiler:
-    from infrastructure.distillation.hf_model_profiler import HfModelProfiler
+    from codemill.infrastructure.training.distillation.hf_model_profiler import HfModelProfiler
 
     return HfModelProfiler()
 
 
 def build_model_inspector() -> ModelInspector:
-    from infrastructure.validation.hf_model_inspector import HfModelInspector
+    from codemill.infrastructure.validation.hf_model_inspector import HfModelInspector
 
     return HfModelInspector()
 
@@ -179,13 +182,13 @@ def export_checkpoint_model(checkpoint: str, target: str) -> str:
     """A checkpoint's model files alone (no trainer state) in `target`."""
     from pathlib import Path
 
-    from infrastructure.training.best_model_export import export_best_model
+    from codemill.infrastructure.training.best_model_export import export_best_model
 
     return str(export_best_model(Path(checkpoint), Path(target)))
 
 
 def metrics_tracker(tensorboard_dir: str) -> MetricsTracker:
-    from infrastructure.tracking.file_metrics_tracker import FileMetricsTracker
+    from codemill.infrastructure.tracking.file_metrics_tracker import FileMetricsTracker
 
     return FileMetricsTracker(tensorboard_dir)
 
@@ -211,7 +214,7 @@ def pipeline_scope(settings: Settings, store: ArtifactStore, work_dir: str) -> C
     """For a run id, the use cases of a container whose storage and work folder are the run's own."""
 
     def scope(run_id: str) -> PipelineScope:
-        from infrastructure.storage.scoped_store import ScopedArtifactStore
+        from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
 
         child = Container()
         child.settings.override(providers.Object(settings))
@@ -263,6 +266,8 @@ class Container(containers.DeclarativeContainer):
     model_profiler = providers.Singleton(build_model_profiler)
     executor = providers.Singleton(ProcessPoolParallelExecutor)
     progress = providers.Singleton(TqdmProgress)
+    copy_to_local_file = providers.Object(copy_atomically)
+    local_files_under = providers.Object(files_under)
 
     # Use cases
     collect_data = providers.Factory(

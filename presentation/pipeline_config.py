@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 import pydantic
 import yaml
 
-from domain.code import Language
-from domain.dataset import SplitConfig, TaskSpec, TaskType
-from domain.errors import InputError
-from domain.training import TrainingConfig
+from codemill.domain.code import Language
+from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
+from codemill.domain.errors import InputError
+from codemill.domain.training import TrainingConfig
 
 T = TypeVar("T")
 CORPUS, DATASET, TEACHER, STUDENT = "code", "task", "teacher", "student"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from application.use_cases.build_dataset import BuildDatasetRequest
-from application.use_cases.collect_data import CollectRequest
-from application.use_cases.run_pipeline import PipelinePlan
-from application.use_cases.train_model import TrainRequest
-from presentation.pipeline_config import (
+from codemill.application.collection.collect_data import CollectRequest
+from codemill.application.datasets.build_dataset import BuildDatasetRequest
+from codemill.application.pipeline.plan import PipelinePlan
+from codemill.application.training.train_model import TrainRequest
+from codemill.presentation.pipeline_config import (
     CORPUS,
     DATASET,
     STUDENT,
@@ -55,9 +55,9 @@ def build_plan(config: Mapping[str, Any]) -> PipelinePlan:
 
 
 def _distill(config: Mapping[str, Any], train: Mapping[str, Any]) -> Any:
-    from application.use_cases.distill_model import DistillRequest
-    from domain.distillation import DistillationConfig
-    from presentation.pipeline_config import validated
+    from codemill.application.distillation.distill_model import DistillRequest
+    from codemill.domain.distillation import DistillationConfig
+    from codemill.presentation.pipeline_config import validated
 
     section = config["distill"]
     student = str(section["student"])
@@ -69,7 +69,7 @@ def _distill(config: Mapping[str, Any], train: Mapping[str, Any]) -> Any:
 
 
 def _validate(config: Mapping[str, Any]) -> Any:
-    from application.use_cases.validate_model import ValidateRequest
+    from codemill.application.validation.validate_model import ValidateRequest
 
     section = config["validate"]
     model = STUDENT if config["distill"]["enabled"] else TEACHER

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
-from domain.errors import ConfigurationError
+from codemill.domain.errors import ConfigurationError
 
 ENV_PREFIX = "CODEMILL_"
 NESTED_DELIMITER = "__"

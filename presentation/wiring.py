@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from presentation.container import Container
+from codemill.presentation.container import Container
 
 _container: Container | None = None
 
@@ -10,12 +10,12 @@ _container: Container | None = None
 def wire_cli(container: Container | None = None) -> Container:
     """Wire `container` (or a new one) into every CLI module; return it."""
     global _container  # noqa: PLW0603 - one composition root per process
-    import presentation.cli
+    import codemill.presentation.cli
 
     if _container is not None:
         _container.unwire()
     _container = container or Container()
-    _container.wire(packages=[presentation.cli])
+    _container.wire(packages=[codemill.presentation.cli])
     return _container
 
 

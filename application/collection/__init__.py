@@ -1,1 +1,1 @@
-"""The collect step's parts: per-file processing (runs in workers) and statistics."""
+"""CollectData: code sources -> a corpus of code units (per-file processing runs in workers)."""

@@ -6,14 +6,14 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from domain.code import CodeUnit, Language, SourceFile
-from domain.corpus import QualityMetrics, SecurityFinding, UnitRecord
-from domain.file_screening import ScreeningLimits, screen_file
-from domain.language_detection import detect_language
-from domain.ports.code_parser import CodeParser
-from domain.ports.unit_analyzers import QualityAnalyzer, Redactor, SecurityScanner
-from domain.sources import RawFile
-from domain.unit_filters import FilterConfig, rejection_reasons, unit_flags
+from codemill.domain.code import CodeUnit, Language, SourceFile
+from codemill.domain.corpus import QualityMetrics, SecurityFinding, UnitRecord
+from codemill.domain.file_screening import ScreeningLimits, screen_file
+from codemill.domain.language_detection import detect_language
+from codemill.domain.ports.code_parser import CodeParser
+from codemill.domain.ports.unit_analyzers import QualityAnalyzer, Redactor, SecurityScanner
+from codemill.domain.sources import RawFile
+from codemill.domain.unit_filters import FilterConfig, rejection_reasons, unit_flags
 
 
 @dataclass(frozen=True, kw_only=True)

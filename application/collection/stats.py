@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from application.collection.file_processor import FileResult
-from domain.corpus import UnitRecord
+from codemill.application.collection.file_processor import FileResult
+from codemill.domain.corpus import UnitRecord
 
 
 @dataclass

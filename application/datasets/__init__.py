@@ -1,1 +1,1 @@
-"""The BuildDataset step's pure parts: task samples, balancing, group-aware splits, overlap checks."""
+"""BuildDataset: a corpus -> task samples, balancing, group-aware splits, overlap checks, a dataset."""

@@ -7,8 +7,8 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 
-from domain.dataset import Sample
-from domain.errors import InputError
+from codemill.domain.dataset import Sample
+from codemill.domain.errors import InputError
 
 
 def downsample_majority(samples: Iterable[Sample], ratio: float, seed: int) -> tuple[list[Sample], int]:

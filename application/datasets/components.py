@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from application.datasets.text_keys import text_key
-from domain.dataset import Sample
+from codemill.application.datasets.text_keys import text_key
+from codemill.domain.dataset import Sample
 
 
 class _UnionFind:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from application.datasets.text_keys import text_key
-from domain.code import CodeUnit, Language, UnitKind
-from domain.dataset import Sample
-from domain.errors import IntegrityError
-from domain.ports.deduplicator import Deduplicator
+from codemill.application.datasets.text_keys import text_key
+from codemill.domain.code import CodeUnit, Language, UnitKind
+from codemill.domain.dataset import Sample
+from codemill.domain.errors import IntegrityError
+from codemill.domain.ports.deduplicator import Deduplicator
 
 EVALUATION_SPLITS = ("validation", "test")
 # Comment syntax is all the deduplicator takes from a language; most languages write `//` and `/* */`.

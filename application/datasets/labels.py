@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import fields
 from enum import Enum
 
-from domain.code import CodeUnit
-from domain.corpus import QualityMetrics, UnitRecord
-from domain.errors import InputError
-from domain.unit_filters import TEST_FLAG
+from codemill.domain.code import CodeUnit
+from codemill.domain.corpus import QualityMetrics, UnitRecord
+from codemill.domain.errors import InputError
+from codemill.domain.unit_filters import TEST_FLAG
 
 FLAGS_FIELD = "flags"
 OTHER_FLAG = "other"

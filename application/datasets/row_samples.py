@@ -6,10 +6,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from application.datasets.labels import as_label, as_labels
-from application.datasets.text_keys import content_id, text_key
-from domain.dataset import Sample, TaskSpec, TaskType
-from domain.errors import InputError
+from codemill.application.datasets.labels import as_label, as_labels
+from codemill.application.datasets.text_keys import content_id, text_key
+from codemill.domain.dataset import Sample, TaskSpec, TaskType
+from codemill.domain.errors import InputError
 
 _Row = Mapping[str, Any]
 _Reader = Callable[[_Row], dict[str, Any] | str]  # Sample fields, or the reason the row is skipped

@@ -6,14 +6,14 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from application.datasets.labels import label_reader
-from application.datasets.row_samples import samples_from_rows
-from domain.code import UnitKind
-from domain.corpus import UnitRecord
-from domain.dataset import Sample, TaskSpec, TaskType
-from domain.docstring_targets import NO_DOCSTRING, summarize_docstring
-from domain.errors import InputError
-from domain.name_masking import mask_name
+from codemill.application.datasets.labels import label_reader
+from codemill.application.datasets.row_samples import samples_from_rows
+from codemill.domain.code import UnitKind
+from codemill.domain.corpus import UnitRecord
+from codemill.domain.dataset import Sample, TaskSpec, TaskType
+from codemill.domain.docstring_targets import NO_DOCSTRING, summarize_docstring
+from codemill.domain.errors import InputError
+from codemill.domain.name_masking import mask_name
 
 __all__ = ["CLEAN", "VULNERABLE", "build_samples", "samples_from_rows"]
 

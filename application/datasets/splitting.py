@@ -20,9 +20,9 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from application.datasets.components import connected_components
-from domain.dataset import SPLITS, Sample, SplitConfig
-from domain.errors import InputError
+from codemill.application.datasets.components import connected_components
+from codemill.domain.dataset import SPLITS, Sample, SplitConfig
+from codemill.domain.errors import InputError
 
 
 def split_samples(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.training import CheckpointInfo
+from codemill.domain.training import CheckpointInfo
 
 
 class CheckpointManager(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.code import Language, ParseOutcome, SourceFile
+from codemill.domain.code import Language, ParseOutcome, SourceFile
 
 
 class CodeParser(Protocol):

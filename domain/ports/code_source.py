@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from domain.sources import RawFile, SkippedFile
+from codemill.domain.sources import RawFile, SkippedFile
 
 
 class CodeSource(Protocol):
@@ -29,7 +29,7 @@ class CodeSource(Protocol):
 class SourceResolver(Protocol):
     """Turns what the user typed (a path, a URL, 'github:owner/name', 's3://...') into a CodeSource.
 
-    Contract: raises domain.errors.InputError with a one-line message when the
+    Contract: raises codemill.domain.errors.InputError with a one-line message when the
     spec names nothing that exists or can be fetched.
     """
 

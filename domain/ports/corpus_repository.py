@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from domain.corpus import Rejection, UnitRecord
-from domain.manifest import Manifest
+from codemill.domain.corpus import Rejection, UnitRecord
+from codemill.domain.manifest import Manifest
 
 
 class CorpusSink(Protocol):

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from domain.dataset import Sample, TaskSpec
-from domain.manifest import Manifest
+from codemill.domain.dataset import Sample, TaskSpec
+from codemill.domain.manifest import Manifest
 
 
 @dataclass(frozen=True, kw_only=True)

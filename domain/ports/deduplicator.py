@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.code import CodeUnit
+from codemill.domain.code import CodeUnit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from domain.training import Mode
+from codemill.domain.training import Mode
 
 
 class MetricsTracker(Protocol):

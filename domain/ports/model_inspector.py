@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from domain.model_speed import SpeedFigures
-from domain.validation import SplitPredictions
+from codemill.domain.model_speed import SpeedFigures
+from codemill.domain.validation import SplitPredictions
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from domain.model_speed import SpeedFigures
-from domain.ports.model_trainer import TrainingJob
+from codemill.domain.model_speed import SpeedFigures
+from codemill.domain.ports.model_trainer import TrainingJob
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.dataset import TaskSpec
-from domain.distillation import DistillationConfig
-from domain.ports.progress import ProgressReporter
-from domain.training import TrainingConfig, TrainingOutcome
+from codemill.domain.dataset import TaskSpec
+from codemill.domain.distillation import DistillationConfig
+from codemill.domain.ports.progress import ProgressReporter
+from codemill.domain.training import TrainingConfig, TrainingOutcome
 
 
 @dataclass(frozen=True, kw_only=True)

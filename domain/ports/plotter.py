@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.calibration import ReliabilityBin
+from codemill.domain.calibration import ReliabilityBin
 
 
 class Plotter(Protocol):

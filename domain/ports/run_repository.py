@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from domain.manifest import Manifest
+from codemill.domain.manifest import Manifest
 
 
 class RunRepository(Protocol):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.code import CodeUnit, Language, SourceFile
-from domain.corpus import QualityMetrics, SecurityFinding
+from codemill.domain.code import CodeUnit, Language, SourceFile
+from codemill.domain.corpus import QualityMetrics, SecurityFinding
 
 
 class QualityAnalyzer(Protocol):

@@ -11,9 +11,9 @@ from typing import Any
 from bandit.core import config as bandit_config
 from bandit.core import manager as bandit_manager
 
-from domain.code import CodeUnit, Language, SourceFile
-from domain.corpus import SecurityFinding
-from infrastructure.analysis.unit_spans import indices_containing
+from codemill.domain.code import CodeUnit, Language, SourceFile
+from codemill.domain.corpus import SecurityFinding
+from codemill.infrastructure.analysis.unit_spans import indices_containing
 
 # B101 (assert_used) fires on every assert of every test: noise, not a security fact.
 DEFAULT_SKIPPED_TESTS = ("B101",)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.code import CodeUnit, Language, SourceFile
-from domain.corpus import QualityMetrics
-from domain.ports.unit_analyzers import QualityAnalyzer
-from infrastructure.analysis.line_counts import line_metrics
+from codemill.domain.code import CodeUnit, Language, SourceFile
+from codemill.domain.corpus import QualityMetrics
+from codemill.domain.ports.unit_analyzers import QualityAnalyzer
+from codemill.infrastructure.analysis.line_counts import line_metrics
 
 
 class CompositeQualityAnalyzer:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.code import Language
-from domain.corpus import QualityMetrics
+from codemill.domain.code import Language
+from codemill.domain.corpus import QualityMetrics
 
 _C_STYLE = ("//", "/*", "*", "*/")
 _COMMENT_PREFIXES: dict[Language, tuple[str, ...]] = {

@@ -9,10 +9,10 @@ from typing import Any
 
 from lizard import analyze_file
 
-from domain.code import CodeUnit, Language, SourceFile, UnitKind
-from domain.corpus import QualityMetrics
-from domain.quality_rank import rank_for_complexity
-from infrastructure.analysis.line_counts import line_metrics
+from codemill.domain.code import CodeUnit, Language, SourceFile, UnitKind
+from codemill.domain.corpus import QualityMetrics
+from codemill.domain.quality_rank import rank_for_complexity
+from codemill.infrastructure.analysis.line_counts import line_metrics
 
 # The file name lizard sees picks its reader; the language decides it, not the path.
 _LIZARD_FILE_NAMES: dict[Language, str] = {

@@ -25,7 +25,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from infrastructure.analysis.secret_rules import EMAIL, IP_ADDRESS
+from codemill.infrastructure.analysis.secret_rules import EMAIL, IP_ADDRESS
 
 Span = tuple[int, int, str]  # start, end, placeholder
 

@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 from radon.raw import Module
 
-from domain.code import CodeUnit
-from infrastructure.analysis.python_raw_chunks import ZERO, Tally, chunks
+from codemill.domain.code import CodeUnit
+from codemill.infrastructure.analysis.python_raw_chunks import ZERO, Tally, chunks
 
 _LINE_BREAKS_BESIDES_NEWLINE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 

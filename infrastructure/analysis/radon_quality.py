@@ -11,13 +11,13 @@ from functools import cached_property
 from radon.metrics import mi_compute
 from radon.raw import Module
 
-from domain.code import CodeUnit, Language, SourceFile
-from domain.corpus import QualityMetrics
-from domain.quality_rank import rank_for_complexity
-from infrastructure.analysis.line_counts import line_metrics
-from infrastructure.analysis.python_definitions import Definition, PythonDefinitions
-from infrastructure.analysis.python_raw_lines import FileRawLines
-from infrastructure.analysis.unit_spans import indentation_of_line
+from codemill.domain.code import CodeUnit, Language, SourceFile
+from codemill.domain.corpus import QualityMetrics
+from codemill.domain.quality_rank import rank_for_complexity
+from codemill.infrastructure.analysis.line_counts import line_metrics
+from codemill.infrastructure.analysis.python_definitions import Definition, PythonDefinitions
+from codemill.infrastructure.analysis.python_raw_lines import FileRawLines
+from codemill.infrastructure.analysis.unit_spans import indentation_of_line
 
 
 class RadonQualityAnalyzer:

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from detect_secrets.filters import heuristic
 from detect_secrets.plugins.keyword import KeywordDetector
 
-from infrastructure.analysis.personal_data import Span, email_spans, ip_spans
-from infrastructure.analysis.secret_rules import (
+from codemill.infrastructure.analysis.personal_data import Span, email_spans, ip_spans
+from codemill.infrastructure.analysis.secret_rules import (
     EMAIL,
     IP_ADDRESS,
     LITERAL_ANCHORS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.code import CodeUnit
+from codemill.domain.code import CodeUnit
 
 
 def indices_containing(units: Sequence[CodeUnit], line: int) -> list[int]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from application.collection.file_processor import CollectOptions, FileProcessor, FileResult
-from domain.ports.deduplicator import Deduplicator
-from domain.sources import RawFile
+from codemill.application.collection.file_processor import CollectOptions, FileProcessor, FileResult
+from codemill.domain.ports.deduplicator import Deduplicator
+from codemill.domain.sources import RawFile
 
 FileWorker = Callable[[RawFile], FileResult]
 
@@ -16,15 +16,15 @@ def build_file_worker(
     options: CollectOptions, dedup_factory: Callable[[], Deduplicator] | None
 ) -> FileWorker:
     """Runs once in each worker process: parsers and analyzers are created and cached there."""
-    from infrastructure.analysis.bandit_scanner import BanditSecurityScanner
-    from infrastructure.analysis.composite_quality import CompositeQualityAnalyzer
-    from infrastructure.analysis.lizard_quality import LizardQualityAnalyzer
-    from infrastructure.analysis.radon_quality import RadonQualityAnalyzer
-    from infrastructure.parsing.tree_sitter_code_parser import TreeSitterCodeParser
+    from codemill.infrastructure.analysis.bandit_scanner import BanditSecurityScanner
+    from codemill.infrastructure.analysis.composite_quality import CompositeQualityAnalyzer
+    from codemill.infrastructure.analysis.lizard_quality import LizardQualityAnalyzer
+    from codemill.infrastructure.analysis.radon_quality import RadonQualityAnalyzer
+    from codemill.infrastructure.parsing.tree_sitter_code_parser import TreeSitterCodeParser
 
     redactor = None
     if options.redact:
-        from infrastructure.analysis.secret_redactor import SecretRedactor
+        from codemill.infrastructure.analysis.secret_redactor import SecretRedactor
 
         redactor = SecretRedactor()
     processor = FileProcessor(

@@ -9,29 +9,29 @@ from typing import Any, TypeVar
 
 import pyarrow as pa
 
-from application.artifacts import ArtifactWriter, read_manifest
-from domain.corpus import Rejection, UnitRecord
-from domain.errors import ArtifactNotFoundError, IntegrityError
-from domain.keys import join_key
-from domain.manifest import Manifest
-from domain.names import NAME_PATTERN
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.corpus.parquet_corpus_sink import (
+from codemill.application.publishing.artifacts import ArtifactWriter, read_manifest
+from codemill.domain.corpus import Rejection, UnitRecord
+from codemill.domain.errors import ArtifactNotFoundError, IntegrityError
+from codemill.domain.keys import join_key
+from codemill.domain.manifest import Manifest
+from codemill.domain.names import NAME_PATTERN
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.corpus.parquet_corpus_sink import (
     CORPUS_KIND,
     DATA_FOLDER,
     REJECTED_FOLDER,
     STATS_NAME,
     ParquetCorpusSink,
 )
-from infrastructure.corpus.parquet_shards import decode_shard
-from infrastructure.corpus.record_schema import (
+from codemill.infrastructure.corpus.parquet_shards import decode_shard
+from codemill.infrastructure.corpus.record_schema import (
     RECORD_SCHEMA,
     REJECTED_SCHEMA,
     SCHEMA_VERSION,
     row_to_record,
     row_to_rejection,
 )
-from infrastructure.storage.published_names import named_prefix, published_names
+from codemill.infrastructure.storage.published_names import named_prefix, published_names
 
 T = TypeVar("T")
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from application.artifacts import ArtifactWriter
-from domain.corpus import Rejection, UnitRecord
-from domain.manifest import Manifest
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.corpus.parquet_shards import encode_shard, shard_path
-from infrastructure.corpus.record_schema import SCHEMA_VERSION, records_table, rejected_table
-from infrastructure.versions import package_version
+from codemill.application.publishing.artifacts import ArtifactWriter
+from codemill.domain.corpus import Rejection, UnitRecord
+from codemill.domain.manifest import Manifest
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.corpus.parquet_shards import encode_shard, shard_path
+from codemill.infrastructure.corpus.record_schema import SCHEMA_VERSION, records_table, rejected_table
+from codemill.infrastructure.versions import package_version
 
 DATA_FOLDER = "data"
 REJECTED_FOLDER = "rejected"

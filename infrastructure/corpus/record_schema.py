@@ -17,8 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from domain.code import CodeUnit, Language, UnitKind
-from domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
+from codemill.domain.code import CodeUnit, Language, UnitKind
+from codemill.domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
 
 SCHEMA_VERSION = 1
 QUALITY_PREFIX = "quality_"

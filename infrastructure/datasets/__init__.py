@@ -3,7 +3,7 @@
 Nothing here imports `datasets` at module level: it loads inside the calls that need it.
 """
 
-from infrastructure.datasets.hf_dataset_repository import HfDatasetRepository
-from infrastructure.datasets.tabular_file_reader import ArrowTabularReader
+from codemill.infrastructure.datasets.hf_dataset_repository import HfDatasetRepository
+from codemill.infrastructure.datasets.tabular_file_reader import ArrowTabularReader
 
 __all__ = ["ArrowTabularReader", "HfDatasetRepository"]

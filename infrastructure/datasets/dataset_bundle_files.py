@@ -6,10 +6,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from domain.dataset import Sample
-from domain.keys import join_key
-from domain.ports.dataset_repository import DatasetBundle
-from infrastructure.datasets.sample_columns import SCHEMA_VERSION, ColumnLayout
+from codemill.domain.dataset import Sample
+from codemill.domain.keys import join_key
+from codemill.domain.ports.dataset_repository import DatasetBundle
+from codemill.infrastructure.datasets.sample_columns import SCHEMA_VERSION, ColumnLayout
 
 DATA_FOLDER, TOKENIZER_FOLDER, PLOTS_FOLDER = "data", "tokenizer", "plots"
 LABEL_MAP_NAME, STATS_NAME, CARD_NAME = "label_map.json", "stats.json", "README.md"

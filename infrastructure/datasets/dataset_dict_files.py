@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from domain.dataset import Sample
-from domain.errors import InputError, IntegrityError
-from infrastructure.datasets.sample_columns import ColumnLayout, features, to_columns, to_sample
+from codemill.domain.dataset import Sample
+from codemill.domain.errors import InputError, IntegrityError
+from codemill.infrastructure.datasets.sample_columns import ColumnLayout, features, to_columns, to_sample
 
 _SPLIT_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 _BATCH = 1_000

@@ -9,26 +9,26 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from application.artifacts import ArtifactWriter
-from domain.dataset import Sample
-from domain.errors import IntegrityError
-from domain.keys import join_key
-from domain.manifest import Manifest
-from domain.names import NAME_PATTERN
-from domain.ports.artifact_store import ArtifactStore
-from domain.ports.dataset_repository import DatasetBundle
-from infrastructure.datasets.dataset_bundle_files import (
+from codemill.application.publishing.artifacts import ArtifactWriter
+from codemill.domain.dataset import Sample
+from codemill.domain.errors import IntegrityError
+from codemill.domain.keys import join_key
+from codemill.domain.manifest import Manifest
+from codemill.domain.names import NAME_PATTERN
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.domain.ports.dataset_repository import DatasetBundle
+from codemill.infrastructure.datasets.dataset_bundle_files import (
     CARD_NAME,
     DATA_FOLDER,
     STATS_NAME,
     bundle_artifacts,
     dataset_metadata,
 )
-from infrastructure.datasets.dataset_dict_files import save_dataset_dict, saved_samples
-from infrastructure.datasets.sample_columns import SCHEMA_VERSION, layout_for
-from infrastructure.datasets.verified_files import local_copy, published_manifest, read_verified
-from infrastructure.storage.published_names import named_prefix, published_names
-from infrastructure.versions import package_version
+from codemill.infrastructure.datasets.dataset_dict_files import save_dataset_dict, saved_samples
+from codemill.infrastructure.datasets.sample_columns import SCHEMA_VERSION, layout_for
+from codemill.infrastructure.datasets.verified_files import local_copy, published_manifest, read_verified
+from codemill.infrastructure.storage.published_names import named_prefix, published_names
+from codemill.infrastructure.versions import package_version
 
 DATASET_KIND = "dataset"
 _TOOLS = ("datasets", "tokenizers", "transformers", "pyarrow")

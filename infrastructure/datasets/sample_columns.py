@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from domain.dataset import Sample, TaskSpec, TaskType
-from domain.errors import InputError
+from codemill.domain.dataset import Sample, TaskSpec, TaskType
+from codemill.domain.errors import InputError
 
 SCHEMA_VERSION = 1
 MULTI_LABEL_SUBTASKS = frozenset({"test_id", "cwe"})

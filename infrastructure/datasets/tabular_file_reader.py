@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from domain.errors import ArtifactNotFoundError, InputError
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.datasets.tabular_formats import column_names, format_of, iter_rows
+from codemill.domain.errors import ArtifactNotFoundError, InputError, first_line
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.datasets.tabular_formats import column_names, format_of, iter_rows
 
 StoreForBucket = Callable[[str], ArtifactStore]
 _KNOWN = ".jsonl, .json, .csv, .tsv or .parquet (text formats may end in .gz, .bz2, .zst)"
@@ -122,7 +122,7 @@ def _streamed(location: str, local: _LocalFile, rows: Iterator[dict[str, Any]]) 
     try:
         yield from rows
     except _READ_ERRORS as exc:
-        raise InputError(f"cannot read {location}: {_first_line(exc)}") from None
+        raise InputError(f"cannot read {location}: {first_line(exc)}") from None
     finally:
         local.close()
 
@@ -131,7 +131,7 @@ def _guarded(location: str, read: Callable[[], list[str]]) -> list[str]:
     try:
         return read()
     except _READ_ERRORS as exc:
-        raise InputError(f"cannot read {location}: {_first_line(exc)}") from None
+        raise InputError(f"cannot read {location}: {first_line(exc)}") from None
 
 
 def _format(location: str) -> str:
@@ -139,7 +139,3 @@ def _format(location: str) -> str:
     if fmt is None:
         raise InputError(f"cannot read {location}: unknown file format; use {_KNOWN}")
     return fmt
-
-
-def _first_line(exc: BaseException) -> str:
-    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from domain.errors import ArtifactNotFoundError, IntegrityError
-from domain.keys import join_key, validate_key
-from domain.manifest import MANIFEST_NAME, Manifest, ManifestEntry
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.local_files import atomic_file, write_atomically
+from codemill.domain.errors import ArtifactNotFoundError, IntegrityError
+from codemill.domain.keys import join_key, validate_key
+from codemill.domain.manifest import MANIFEST_NAME, Manifest, ManifestEntry
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.local_files import atomic_file, write_atomically
 
 COMPLETE_MARKER = ".complete"
 _CHUNK = 1 << 20

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from domain.code import CodeUnit
-from domain.ports.deduplicator import DedupVerdict
-from infrastructure.dedup.minhash_index import MinHashIndex, MinHashParams
+from codemill.domain.code import CodeUnit
+from codemill.domain.ports.deduplicator import DedupVerdict
+from codemill.infrastructure.dedup.minhash_index import MinHashIndex, MinHashParams
 
 EXACT = "exact_duplicate"
 NEAR = "near_duplicate"
@@ -14,7 +14,7 @@ class MinHashDeduplicator:
     """Greedy streaming near-deduplication, with the defaults of BigCode's near-dedup of The Stack.
 
     Contract (the Deduplicator port, plus):
-    - a unit's set is its `code`'s 5-token shingles (domain.shingles, comments
+    - a unit's set is its `code`'s 5-token shingles (codemill.domain.shingles, comments
       dropped); its signature is a 256-permutation MinHash;
     - a unit whose id was seen before gets the verdict of its first copy: an
       `exact_duplicate` of the kept unit, or the same `near_duplicate` verdict

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from domain.code import Language
-from domain.errors import IntegrityError
-from domain.shingles import code_tokens, shingles
+from codemill.domain.code import Language
+from codemill.domain.errors import IntegrityError
+from codemill.domain.shingles import code_tokens, shingles
 
 INDEX_FORMAT = "codemill-minhash-index/1"
 SCHEME = "affine32"  # datasketch's permutation scheme; signatures are uint32

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import torch
 
-from domain.errors import InputError
-from infrastructure.inference.model_folder import ModelFolder, open_model_folder
+from codemill.domain.errors import InputError
+from codemill.infrastructure.inference.model_folder import ModelFolder, open_model_folder
 
 CALIBRATION_FILE = "calibration.json"
 

@@ -17,9 +17,8 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from domain.errors import InputError, IntegrityError
-from infrastructure.training.pretrained_models import first_line
-from infrastructure.training.quiet_libraries import library_bars_off
+from codemill.domain.errors import InputError, IntegrityError, first_line
+from codemill.infrastructure.inference.quiet_libraries import library_bars_off
 
 _ROBERTA_LIKE = ("roberta", "xlm-roberta", "camembert", "longformer")
 

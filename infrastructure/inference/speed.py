@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from transformers import PreTrainedModel
 
-from domain.model_speed import SpeedFigures, percentile
+from codemill.domain.model_speed import SpeedFigures, percentile
 
 Inputs = Mapping[str, torch.Tensor]
 

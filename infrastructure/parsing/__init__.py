@@ -1,5 +1,5 @@
 """Parsing adapter: tree-sitter grammars and queries turn files into code units."""
 
-from infrastructure.parsing.tree_sitter_code_parser import TreeSitterCodeParser
+from codemill.infrastructure.parsing.tree_sitter_code_parser import TreeSitterCodeParser
 
 __all__ = ["TreeSitterCodeParser"]

@@ -14,10 +14,10 @@ from operator import attrgetter
 
 from tree_sitter import Node
 
-from domain.code import UnitKind
-from infrastructure.parsing.language_specs import LanguageSpec
-from infrastructure.parsing.names import bare_type_name, declared_name, split_qualified
-from infrastructure.parsing.source_bytes import SourceBytes
+from codemill.domain.code import UnitKind
+from codemill.infrastructure.parsing.language_specs import LanguageSpec
+from codemill.infrastructure.parsing.names import bare_type_name, declared_name, split_qualified
+from codemill.infrastructure.parsing.source_bytes import SourceBytes
 
 _ROLES = ("function", "class", "scope")
 _START = attrgetter("start_byte")

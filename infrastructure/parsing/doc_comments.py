@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from infrastructure.parsing.comments import CommentIndex
-from infrastructure.parsing.language_specs import DocCommentStyle
+from codemill.infrastructure.parsing.comments import CommentIndex
+from codemill.infrastructure.parsing.language_specs import DocCommentStyle
 
 
 def doc_comment(style: DocCommentStyle, anchor: int, comments: CommentIndex, data: bytes) -> str | None:

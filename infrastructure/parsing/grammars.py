@@ -13,8 +13,8 @@ from functools import cache
 
 import tree_sitter
 
-from domain.code import Language
-from infrastructure.parsing.language_specs import SPECS
+from codemill.domain.code import Language
+from codemill.infrastructure.parsing.language_specs import SPECS
 
 
 @cache

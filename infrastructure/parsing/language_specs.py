@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from domain.code import Language
-from infrastructure.parsing import queries
+from codemill.domain.code import Language
+from codemill.infrastructure.parsing import queries
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ import warnings
 
 from tree_sitter import Node
 
-from infrastructure.parsing.source_bytes import SourceBytes
+from codemill.infrastructure.parsing.source_bytes import SourceBytes
 
 _STRING_TYPES = frozenset({"string", "concatenated_string", "parenthesized_expression"})
 # A plain literal needs no evaluation: no prefix but u/r, no escapes, no carriage returns.

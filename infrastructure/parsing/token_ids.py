@@ -19,7 +19,7 @@ import hashlib
 import string
 from collections.abc import Sequence
 
-from infrastructure.parsing.comments import CommentIndex
+from codemill.infrastructure.parsing.comments import CommentIndex
 
 _PUNCTUATION = string.punctuation.replace("_", "").encode("ascii")
 _PUNCTUATION_TO_SPACE = bytes.maketrans(_PUNCTUATION, b" " * len(_PUNCTUATION))

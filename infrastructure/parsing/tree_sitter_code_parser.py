@@ -6,13 +6,13 @@ import time
 
 import tree_sitter
 
-from domain.code import Language, ParseOutcome, SourceFile
-from infrastructure.parsing.comments import CommentIndex
-from infrastructure.parsing.definitions import Captures, place, read_captures
-from infrastructure.parsing.grammars import cursor_for, parser_for
-from infrastructure.parsing.language_specs import SPECS
-from infrastructure.parsing.source_bytes import SourceBytes
-from infrastructure.parsing.units import UnitBuilder
+from codemill.domain.code import Language, ParseOutcome, SourceFile
+from codemill.infrastructure.parsing.comments import CommentIndex
+from codemill.infrastructure.parsing.definitions import Captures, place, read_captures
+from codemill.infrastructure.parsing.grammars import cursor_for, parser_for
+from codemill.infrastructure.parsing.language_specs import SPECS
+from codemill.infrastructure.parsing.source_bytes import SourceBytes
+from codemill.infrastructure.parsing.units import UnitBuilder
 
 TIMEOUT = "timeout"
 SYNTAX_ERRORS = "syntax_errors"

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from domain.code import CodeUnit, SourceFile
-from infrastructure.parsing.comments import CommentIndex
-from infrastructure.parsing.definitions import Definition
-from infrastructure.parsing.doc_comments import doc_comment
-from infrastructure.parsing.language_specs import LanguageSpec
-from infrastructure.parsing.python_docstrings import (
+from codemill.domain.code import CodeUnit, SourceFile
+from codemill.infrastructure.parsing.comments import CommentIndex
+from codemill.infrastructure.parsing.definitions import Definition
+from codemill.infrastructure.parsing.doc_comments import doc_comment
+from codemill.infrastructure.parsing.language_specs import LanguageSpec
+from codemill.infrastructure.parsing.python_docstrings import (
     docstring_statement,
     docstring_value,
     is_only_statement,
     without_statement,
 )
-from infrastructure.parsing.source_bytes import SourceBytes
-from infrastructure.parsing.token_ids import unit_ids
+from codemill.infrastructure.parsing.source_bytes import SourceBytes
+from codemill.infrastructure.parsing.token_ids import unit_ids
 
 # (node holding the code, start byte, end byte, start row, end row)
 _Span = tuple[Node, int, int, int, int]

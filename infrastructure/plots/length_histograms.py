@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from infrastructure.plots.png_figure import png_figure
+from codemill.infrastructure.plots.png_figure import png_figure
 
 _BINS = 50
 

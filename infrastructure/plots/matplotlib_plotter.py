@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.calibration import ReliabilityBin
-from infrastructure.plots.length_histograms import histogram_png
-from infrastructure.plots.reliability_diagram import reliability_png
+from codemill.domain.calibration import ReliabilityBin
+from codemill.infrastructure.plots.length_histograms import histogram_png
+from codemill.infrastructure.plots.reliability_diagram import reliability_png
 
 
 class MatplotlibPlotter:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from domain.calibration import ReliabilityBin
-from infrastructure.plots.png_figure import png_figure
+from codemill.domain.calibration import ReliabilityBin
+from codemill.infrastructure.plots.png_figure import png_figure
 
 _COLORS = ("#C44E52", "#4C72B0", "#55A868", "#8172B2")
 

@@ -1,5 +1,5 @@
 """Training runs, their checkpoints and exported models, on any ArtifactStore."""
 
-from infrastructure.runs.storage_run_repository import StorageRunRepository
+from codemill.infrastructure.runs.storage_run_repository import StorageRunRepository
 
 __all__ = ["StorageRunRepository"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from application.artifacts import ArtifactWriter
-from domain.errors import ArtifactNotFoundError, IntegrityError
-from domain.manifest import ManifestEntry
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.datasets.verified_files import download_verified, matches_entry
-from infrastructure.local_files import write_atomically
-from infrastructure.runs.checkpoint_records import RECORD_NAME, CheckpointRecord, StoredCheckpoints
+from codemill.application.publishing.artifacts import ArtifactWriter
+from codemill.domain.errors import ArtifactNotFoundError, IntegrityError
+from codemill.domain.manifest import ManifestEntry
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.datasets.verified_files import download_verified, matches_entry
+from codemill.infrastructure.local_files import write_atomically
+from codemill.infrastructure.runs.stored_checkpoints import CheckpointRecord, StoredCheckpoints
+from codemill.infrastructure.training.checkpoint_records import RECORD_NAME
 
 log = logging.getLogger("codemill.runs")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from domain.errors import InputError, IntegrityError
+from codemill.domain.errors import InputError, IntegrityError
 
 PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt"})
 WEIGHTS_SUFFIX = ".safetensors"

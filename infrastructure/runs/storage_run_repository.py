@@ -9,18 +9,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from application.artifacts import ArtifactWriter, read_manifest
-from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
-from domain.keys import join_key
-from domain.manifest import MANIFEST_NAME, Manifest
-from domain.names import NAME_PATTERN
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.datasets.verified_files import local_copy, published_manifest, read_verified
-from infrastructure.runs.checkpoint_records import local_records, stored_checkpoints
-from infrastructure.runs.checkpoint_sync import delete_checkpoint, fetch_checkpoint, upload_checkpoint
-from infrastructure.runs.model_files import exportable_files
-from infrastructure.storage.published_names import named_prefix, published_names
-from infrastructure.versions import package_version
+from codemill.application.publishing.artifacts import ArtifactWriter, read_manifest
+from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
+from codemill.domain.keys import join_key
+from codemill.domain.manifest import MANIFEST_NAME, Manifest
+from codemill.domain.names import NAME_PATTERN
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.datasets.verified_files import local_copy, published_manifest, read_verified
+from codemill.infrastructure.runs.checkpoint_sync import (
+    delete_checkpoint,
+    fetch_checkpoint,
+    upload_checkpoint,
+)
+from codemill.infrastructure.runs.model_files import exportable_files
+from codemill.infrastructure.runs.stored_checkpoints import local_records, stored_checkpoints
+from codemill.infrastructure.storage.published_names import named_prefix, published_names
+from codemill.infrastructure.versions import package_version
 
 RUN_KIND = "run"
 MODEL_KIND = "model"

@@ -6,17 +6,17 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from domain.errors import InputError
-from domain.sources import RawFile, SkippedFile
-from infrastructure.sources.archive_members import (
+from codemill.domain.errors import InputError
+from codemill.domain.sources import RawFile, SkippedFile
+from codemill.infrastructure.sources.archive_members import (
     MEMBER_ERRORS,
     Member,
     normalized_path,
     open_members,
     unsafe_reason,
 )
-from infrastructure.sources.local_folder_source import DEFAULT_MAX_BYTES
-from infrastructure.sources.path_rules import HEAD_BYTES, TreeDirFilter, language_of
+from codemill.infrastructure.sources.local_folder_source import DEFAULT_MAX_BYTES
+from codemill.infrastructure.sources.path_rules import HEAD_BYTES, TreeDirFilter, language_of
 
 DEFAULT_MAX_TOTAL_BYTES = 2 << 30
 DEFAULT_MAX_MEMBERS = 200_000

@@ -6,15 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.errors import InputError, InvalidKeyError
-from domain.ports.artifact_store import ArtifactStore
-from domain.ports.code_source import CodeSource
-from infrastructure.sources.archive_members import archive_format
-from infrastructure.sources.archive_source import ArchiveSource
-from infrastructure.sources.git_cli import DEFAULT_TIMEOUT_S, head_commit
-from infrastructure.sources.git_repository_source import GitRepositorySource, clone_url, is_remote_spec
-from infrastructure.sources.local_folder_source import DEFAULT_MAX_BYTES, LocalFolderSource
-from infrastructure.sources.storage_source import StorageSource
+from codemill.domain.errors import InputError, InvalidKeyError
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.domain.ports.code_source import CodeSource
+from codemill.infrastructure.sources.archive_members import archive_format
+from codemill.infrastructure.sources.archive_source import ArchiveSource
+from codemill.infrastructure.sources.git_cli import DEFAULT_TIMEOUT_S, head_commit
+from codemill.infrastructure.sources.git_repository_source import (
+    GitRepositorySource,
+    clone_url,
+    is_remote_spec,
+)
+from codemill.infrastructure.sources.local_folder_source import DEFAULT_MAX_BYTES, LocalFolderSource
+from codemill.infrastructure.sources.storage_source import StorageSource
 
 S3_SCHEME = "s3://"
 STORE_SCHEME = "store:"

@@ -8,10 +8,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from domain.errors import InputError
-from domain.sources import RawFile, SkippedFile
-from infrastructure.sources.git_cli import DEFAULT_TIMEOUT_S, GitFailure, network_environment, run_git
-from infrastructure.sources.local_folder_source import DEFAULT_MAX_BYTES, LocalFolderSource
+from codemill.domain.errors import InputError
+from codemill.domain.sources import RawFile, SkippedFile
+from codemill.infrastructure.sources.git_cli import (
+    DEFAULT_TIMEOUT_S,
+    GitFailure,
+    network_environment,
+    run_git,
+)
+from codemill.infrastructure.sources.local_folder_source import DEFAULT_MAX_BYTES, LocalFolderSource
 
 URL_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
 _SCP_LIKE = re.compile(r"^[\w.~-]+@[\w.-]+:(?!//)\S+$")  # git@host:owner/repo.git

@@ -7,10 +7,10 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from domain.errors import InputError
-from domain.sources import RawFile, SkippedFile
-from infrastructure.sources.gitignore import GitIgnores
-from infrastructure.sources.path_rules import HEAD_BYTES, is_skipped_dir, join, language_of
+from codemill.domain.errors import InputError
+from codemill.domain.sources import RawFile, SkippedFile
+from codemill.infrastructure.sources.gitignore import GitIgnores
+from codemill.infrastructure.sources.path_rules import HEAD_BYTES, is_skipped_dir, join, language_of
 
 DEFAULT_MAX_BYTES = 1_000_000
 

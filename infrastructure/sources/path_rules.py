@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.code import Language
-from domain.language_detection import detect_language
+from codemill.domain.code import Language
+from codemill.domain.language_detection import detect_language
 
 #: Folders no source descends into: version control, dependencies, caches, build output.
 SKIPPED_DIR_NAMES = frozenset(

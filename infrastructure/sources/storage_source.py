@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from domain.errors import StorageError
-from domain.keys import as_dir_prefix
-from domain.ports.artifact_store import ArtifactStore, ObjectInfo
-from domain.sources import RawFile, SkippedFile
-from infrastructure.sources.local_folder_source import DEFAULT_MAX_BYTES
-from infrastructure.sources.path_rules import HEAD_BYTES, TreeDirFilter, language_of
+from codemill.domain.errors import StorageError
+from codemill.domain.keys import as_dir_prefix
+from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from codemill.domain.sources import RawFile, SkippedFile
+from codemill.infrastructure.sources.local_folder_source import DEFAULT_MAX_BYTES
+from codemill.infrastructure.sources.path_rules import HEAD_BYTES, TreeDirFilter, language_of
 
 
 class StorageSource:

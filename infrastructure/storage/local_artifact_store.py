@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from domain.errors import ArtifactNotFoundError, StorageError
-from domain.keys import validate_key, validate_prefix
-from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from codemill.domain.errors import ArtifactNotFoundError, StorageError
+from codemill.domain.keys import validate_key, validate_prefix
+from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
 
 TEMP_MARKER = ".codemill-tmp-"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from domain.keys import join_key
-from domain.manifest import MANIFEST_NAME
-from domain.names import check_name
-from domain.ports.artifact_store import ArtifactStore
+from codemill.domain.keys import join_key
+from codemill.domain.manifest import MANIFEST_NAME
+from codemill.domain.names import check_name
+from codemill.domain.ports.artifact_store import ArtifactStore
 
 
 def published_names(store: ArtifactStore, root: str, pattern: re.Pattern[str]) -> list[str]:

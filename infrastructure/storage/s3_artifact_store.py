@@ -6,11 +6,11 @@ import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from domain.errors import ArtifactNotFoundError, ConfigurationError, StorageError
-from domain.keys import validate_key, validate_prefix
-from domain.ports.artifact_store import ArtifactStore, ObjectInfo
-from infrastructure.storage.s3_errors import S3Target, s3_errors
-from infrastructure.storage.s3_presets import env_var
+from codemill.domain.errors import ArtifactNotFoundError, ConfigurationError, StorageError
+from codemill.domain.keys import validate_key, validate_prefix
+from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from codemill.infrastructure.storage.s3_errors import S3Target, s3_errors
+from codemill.infrastructure.storage.s3_presets import env_var
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer

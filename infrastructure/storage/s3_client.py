@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.errors import ConfigurationError
-from infrastructure.storage.s3_presets import S3ConnectionConfig, env_var, resolve_endpoint
+from codemill.domain.errors import ConfigurationError
+from codemill.infrastructure.storage.s3_presets import S3ConnectionConfig, env_var, resolve_endpoint
 
 
 def build_s3_client(cfg: S3ConnectionConfig) -> Any:

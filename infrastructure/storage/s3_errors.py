@@ -7,13 +7,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from domain.errors import (
+from codemill.domain.errors import (
     ArtifactNotFoundError,
     StorageAccessDeniedError,
     StorageError,
     StorageUnavailableError,
 )
-from infrastructure.storage.s3_presets import env_var
+from codemill.infrastructure.storage.s3_presets import env_var
 
 _NOT_FOUND_CODES = frozenset({"NoSuchKey", "NotFound", "404"})
 _ACCESS_DENIED_CODES = frozenset(

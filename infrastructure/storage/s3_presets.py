@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from domain.errors import ConfigurationError
+from codemill.domain.errors import ConfigurationError
 
 Provider = Literal["aws", "minio", "seaweedfs", "r2", "b2", "wasabi", "spaces", "custom"]
 AddressingStyle = Literal["auto", "path", "virtual"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from domain.keys import as_dir_prefix, join_key, validate_key, validate_prefix
-from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from codemill.domain.keys import as_dir_prefix, join_key, validate_key, validate_prefix
+from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
 
 
 class ScopedArtifactStore(ArtifactStore):

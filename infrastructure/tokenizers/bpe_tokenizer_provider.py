@@ -6,10 +6,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from domain.errors import InputError
-from infrastructure.tokenizers.byte_level_bpe import BYTE_ALPHABET_SIZE, SPECIAL_TOKENS, train_byte_level_bpe
-from infrastructure.tokenizers.hf_text_tokenizer import HfTextTokenizer
-from infrastructure.tokenizers.hub_access import hub_endpoint, hub_offline, hub_reachable
+from codemill.domain.errors import InputError
+from codemill.infrastructure.tokenizers.byte_level_bpe import (
+    BYTE_ALPHABET_SIZE,
+    SPECIAL_TOKENS,
+    train_byte_level_bpe,
+)
+from codemill.infrastructure.tokenizers.hf_text_tokenizer import HfTextTokenizer
+from codemill.infrastructure.tokenizers.hub_access import hub_endpoint, hub_offline, hub_reachable
 
 _MIN_VOCAB = BYTE_ALPHABET_SIZE + len(SPECIAL_TOKENS)
 _OFFLINE_HINT = "not a local folder and the hub is offline (HF_HUB_OFFLINE) with no cached copy"

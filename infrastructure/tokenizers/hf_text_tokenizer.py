@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from domain.errors import InputError
+from codemill.domain.errors import InputError
 
 _BATCH = 1_000
 

@@ -1,5 +1,5 @@
 """Training metrics as run artifacts: history files, best values, plots, TensorBoard events."""
 
-from infrastructure.tracking.file_metrics_tracker import FileMetricsTracker
+from codemill.infrastructure.tracking.file_metrics_tracker import FileMetricsTracker
 
 __all__ = ["FileMetricsTracker"]

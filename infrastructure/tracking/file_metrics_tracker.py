@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from domain.training import Mode
-from infrastructure.tracking.metrics_history import MetricsHistory
-from infrastructure.tracking.metrics_plots import metric_plots
-from infrastructure.tracking.tensorboard_events import TensorBoardEvents
+from codemill.domain.training import Mode
+from codemill.infrastructure.tracking.metrics_history import MetricsHistory
+from codemill.infrastructure.tracking.metrics_plots import metric_plots
+from codemill.infrastructure.tracking.tensorboard_events import TensorBoardEvents
 
 
 class FileMetricsTracker:

@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from domain.training import Mode
+from codemill.domain.training import Mode
 
 PHASES = ("train", "eval")
 EVAL_PREFIX = "eval_"

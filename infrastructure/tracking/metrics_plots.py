@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 
-from infrastructure.tracking.metrics_history import PHASES, MetricsHistory
+from codemill.infrastructure.tracking.metrics_history import PHASES, MetricsHistory
 
 #: artifact path -> (metric, title, y-axis label); one line per phase that logged the metric.
 PLOTS = {

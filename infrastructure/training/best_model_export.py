@@ -7,8 +7,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from infrastructure.training.checkpoint_manager import TRAINER_STATE_FILE
-from infrastructure.training.checkpoint_records import RECORD_NAME
+from codemill.infrastructure.training.checkpoint_manager import TRAINER_STATE_FILE
+from codemill.infrastructure.training.checkpoint_records import RECORD_NAME
 
 _RUN_ONLY = frozenset({RECORD_NAME, "trainer_state.json", "training_args.bin"})
 

@@ -14,9 +14,9 @@ from transformers import TrainerControl as Control
 from transformers import TrainerState as State
 from transformers import TrainingArguments as Args
 
-from domain.ports.progress import ProgressBar, ProgressReporter
-from domain.training import Mode
-from infrastructure.training.run_flags import RunFlags
+from codemill.domain.ports.progress import ProgressBar, ProgressReporter
+from codemill.domain.training import Mode
+from codemill.infrastructure.training.run_flags import RunFlags
 
 log = logging.getLogger("codemill.train")
 _LOSSES = ("loss", "eval_loss")

@@ -12,11 +12,11 @@ from transformers import TrainerControl as Control
 from transformers import TrainerState as State
 from transformers import TrainingArguments as Args
 
-from domain.checkpoint_policy import checkpoints_to_keep
-from domain.training import CheckpointInfo, Mode
-from infrastructure.training.checkpoint_manager import LocalCheckpointManager
-from infrastructure.training.checkpoint_records import write_record
-from infrastructure.training.metric_functions import unprefixed
+from codemill.domain.checkpoint_policy import checkpoints_to_keep
+from codemill.domain.training import CheckpointInfo, Mode
+from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from codemill.infrastructure.training.checkpoint_records import write_record
+from codemill.infrastructure.training.metric_functions import unprefixed
 
 log = logging.getLogger("codemill.train")
 # transformers pickles the whole TrainingArguments next to the weights; nothing reads it back.

@@ -6,8 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
-from domain.training import CheckpointInfo
-from infrastructure.training.checkpoint_records import checkpoint_step, read_record, sha256_of
+from codemill.domain.training import CheckpointInfo
+from codemill.infrastructure.training.checkpoint_records import checkpoint_step, read_record, sha256_of
 
 # Pickle-based weights are never accepted. The trainer's own resume state
 # (optimizer, scheduler, scaler, RNG) is torch-pickled too, but transformers

@@ -9,13 +9,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from domain.training import CheckpointInfo
-from infrastructure.local_files import write_atomically
+from codemill.domain.keys import validate_key
+from codemill.domain.training import CheckpointInfo
+from codemill.infrastructure.local_files import write_atomically
 
 RECORD_NAME = "codemill_checkpoint.json"
 SCHEMA_VERSION = 1
 CHECKPOINT_FOLDER = re.compile(r"checkpoint-(\d+)")
 _CHUNK = 1 << 20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def checkpoint_step(folder: Path) -> int | None:
@@ -61,11 +63,26 @@ def read_record(folder: Path) -> CheckpointInfo | None:
             metrics={str(k): float(v) for k, v in data["metrics"].items()},
             location=str(folder),
             config_hash=str(data.get("config_hash", "")),
-            files={str(k): str(v) for k, v in data["files"].items()},
+            files=record_files(data),
             schema_version=int(data["schema_version"]),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def record_files(payload: Any) -> dict[str, str]:
+    """A record's `files` map, checked: relative '/'-keys (not the record itself) to sha256 digests.
+
+    Raises ValueError, KeyError or TypeError naming the bad entry.
+    """
+    files = payload["files"]
+    if not isinstance(files, dict):
+        raise TypeError("'files' is not an object")
+    for path, digest in files.items():
+        validate_key(path)
+        if path == RECORD_NAME or not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+            raise ValueError(f"bad entry {path!r}")
+    return {str(path): digest for path, digest in files.items()}
 
 
 def file_digests(folder: Path) -> dict[str, str]:

@@ -15,10 +15,9 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from domain.errors import InputError
-from domain.training import TrainingConfig
-from infrastructure.training.model_needs import TaskKind
-from infrastructure.training.pretrained_models import first_line
+from codemill.domain.errors import InputError, first_line
+from codemill.domain.training import TrainingConfig
+from codemill.infrastructure.training.model_needs import TaskKind
 
 IGNORED_LABEL = -100  # the label id the loss skips: padding of seq2seq targets
 

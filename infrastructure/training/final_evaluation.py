@@ -9,9 +9,9 @@ from safetensors.torch import load_model
 from torch import nn
 from transformers import Trainer
 
-from domain.errors import IntegrityError
-from infrastructure.training.encoding import EncodedSplits
-from infrastructure.training.metric_functions import unprefixed
+from codemill.domain.errors import IntegrityError
+from codemill.infrastructure.training.encoding import EncodedSplits
+from codemill.infrastructure.training.metric_functions import unprefixed
 
 _SINGLE_FILE = "model.safetensors"
 _INDEX = "model.safetensors.index.json"

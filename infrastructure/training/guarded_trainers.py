@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from transformers import Seq2SeqTrainer, Trainer
 
-from infrastructure.training.run_flags import RunFlags
+from codemill.infrastructure.training.run_flags import RunFlags
 
 
 class _LossGuard:

@@ -8,25 +8,25 @@ from typing import TYPE_CHECKING, Any
 
 from transformers import PrinterCallback, Trainer, TrainerCallback
 
-from domain.checkpoint_policy import best_checkpoint
-from domain.ports.model_trainer import TrainingJob
-from domain.ports.progress import ProgressReporter
-from domain.training import TrainingOutcome
-from infrastructure.training.best_model_export import export_best_model
-from infrastructure.training.callbacks import EarlyStopping, RunGuard, TrainingProgress
-from infrastructure.training.checkpoint_callback import CheckpointRecorder
-from infrastructure.training.checkpoint_manager import LocalCheckpointManager
-from infrastructure.training.encoding import collator
-from infrastructure.training.final_evaluation import evaluate_checkpoint
-from infrastructure.training.guarded_trainers import GuardedSeq2SeqTrainer, GuardedTrainer
-from infrastructure.training.metric_functions import metrics_function
-from infrastructure.training.quiet_libraries import library_bars_off
-from infrastructure.training.run_flags import RunFlags, interrupt_sets_flag
-from infrastructure.training.training_arguments import training_arguments
-from infrastructure.training.training_setup import PreparedRun, checked_resume_point, prepare_run
+from codemill.domain.checkpoint_policy import best_checkpoint
+from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.domain.ports.progress import ProgressReporter
+from codemill.domain.training import TrainingOutcome
+from codemill.infrastructure.inference.quiet_libraries import library_bars_off
+from codemill.infrastructure.training.best_model_export import export_best_model
+from codemill.infrastructure.training.callbacks import EarlyStopping, RunGuard, TrainingProgress
+from codemill.infrastructure.training.checkpoint_callback import CheckpointRecorder
+from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from codemill.infrastructure.training.encoding import collator
+from codemill.infrastructure.training.final_evaluation import evaluate_checkpoint
+from codemill.infrastructure.training.guarded_trainers import GuardedSeq2SeqTrainer, GuardedTrainer
+from codemill.infrastructure.training.metric_functions import metrics_function
+from codemill.infrastructure.training.run_flags import RunFlags, interrupt_sets_flag
+from codemill.infrastructure.training.training_arguments import training_arguments
+from codemill.infrastructure.training.training_setup import PreparedRun, checked_resume_point, prepare_run
 
 if TYPE_CHECKING:
-    from infrastructure.training.distillation.distilling_trainer import Distillation
+    from codemill.infrastructure.training.distillation.distilling_trainer import Distillation
 
 CHECKPOINTS, BEST_MODEL = "checkpoints", "best_model"
 
@@ -147,7 +147,7 @@ class HfModelTrainer:
 def _prepared(job: TrainingJob) -> tuple[PreparedRun, Distillation | None]:
     if job.distillation is None:
         return prepare_run(job), None
-    from infrastructure.training.distillation.setup import prepare_distilling_run
+    from codemill.infrastructure.training.distillation.setup import prepare_distilling_run
 
     return prepare_distilling_run(job)
 
@@ -156,7 +156,7 @@ def _trainer_class(run: PreparedRun, distillation: Distillation | None) -> tuple
     seq2seq = run.kind == "seq2seq"
     if distillation is None:
         return (GuardedSeq2SeqTrainer if seq2seq else GuardedTrainer), {}
-    from infrastructure.training.distillation.distilling_trainer import (
+    from codemill.infrastructure.training.distillation.distilling_trainer import (
         DistillingSeq2SeqTrainer,
         DistillingTrainer,
     )

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 from transformers import EvalPrediction, PreTrainedTokenizerBase
 
-from domain import evaluation_metrics as em
-from infrastructure.training.encoding import IGNORED_LABEL
-from infrastructure.training.model_needs import TaskKind
+from codemill.domain import evaluation_metrics as em
+from codemill.infrastructure.training.encoding import IGNORED_LABEL
+from codemill.infrastructure.training.model_needs import TaskKind
 
 MetricsFunction = Callable[[EvalPrediction], dict[str, float]]
 METRICS: Mapping[TaskKind, tuple[str, ...]] = {

@@ -6,8 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-from domain.dataset import TaskSpec, TaskType
-from domain.errors import InputError
+from codemill.domain.dataset import TaskSpec, TaskType
+from codemill.domain.errors import InputError
 
 TaskKind = Literal["seq2seq", "single_label", "multi_label"]
 LABEL_COLUMN: dict[TaskKind, str] = {"seq2seq": "target", "single_label": "label", "multi_label": "labels"}

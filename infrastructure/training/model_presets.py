@@ -32,9 +32,9 @@ from transformers import (
     T5ForConditionalGeneration,
 )
 
-from domain.errors import InputError
-from infrastructure.training.model_needs import ModelNeeds
-from infrastructure.training.pretrained_models import load_pretrained
+from codemill.domain.errors import InputError
+from codemill.infrastructure.training.model_needs import ModelNeeds
+from codemill.infrastructure.training.pretrained_models import load_pretrained
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,9 @@ from typing import Any
 
 from transformers import AutoModelForSeq2SeqLM, AutoModelForSequenceClassification, PreTrainedModel
 
-from domain.errors import InputError
-from infrastructure.tokenizers.hub_access import hub_endpoint, hub_offline, hub_reachable
-from infrastructure.training.model_needs import ModelNeeds, TaskKind
+from codemill.domain.errors import InputError, first_line
+from codemill.infrastructure.tokenizers.hub_access import hub_endpoint, hub_offline, hub_reachable
+from codemill.infrastructure.training.model_needs import ModelNeeds, TaskKind
 
 
 def load_pretrained(name_or_path: str, needs: ModelNeeds, head_options: dict[str, Any]) -> PreTrainedModel:
@@ -86,11 +86,6 @@ def _check_positions(name: str, model: PreTrainedModel, max_input_length: int) -
         raise InputError(
             f"model {name!r} takes at most {positions} positions: set max_input_length to {positions} or less"
         )
-
-
-def first_line(exc: BaseException) -> str:
-    """The first non-blank line of an exception's message (its type name when there is none)."""
-    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
 
 
 def _looks_like_hub_name(name: str) -> bool:

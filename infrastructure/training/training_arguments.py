@@ -9,8 +9,8 @@ from typing import Any, Literal
 import torch
 from transformers import Seq2SeqTrainingArguments, TrainingArguments
 
-from domain.training import Precision, TrainingConfig
-from infrastructure.training.model_needs import TaskKind
+from codemill.domain.training import Precision, TrainingConfig
+from codemill.infrastructure.training.model_needs import TaskKind
 
 log = logging.getLogger("codemill.train")
 MixedPrecision = Literal["fp32", "bf16", "fp16"]

@@ -8,22 +8,22 @@ from pathlib import Path
 
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, set_seed
 
-from domain.errors import InputError
-from domain.evaluation_metrics import DEFAULT_METRIC
-from domain.ports.model_trainer import TrainingJob
-from domain.training import Mode
-from infrastructure.training.checkpoint_manager import LocalCheckpointManager
-from infrastructure.training.checkpoint_records import read_record
-from infrastructure.training.encoding import (
+from codemill.domain.errors import InputError
+from codemill.domain.evaluation_metrics import DEFAULT_METRIC
+from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.domain.training import Mode
+from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from codemill.infrastructure.training.checkpoint_records import read_record
+from codemill.infrastructure.training.encoding import (
     EncodedSplits,
     encode_splits,
     label_names,
     load_splits,
     load_tokenizer,
 )
-from infrastructure.training.metric_functions import METRICS
-from infrastructure.training.model_needs import ModelNeeds, TaskKind, task_kind
-from infrastructure.training.model_presets import load_model
+from codemill.infrastructure.training.metric_functions import METRICS
+from codemill.infrastructure.training.model_needs import ModelNeeds, TaskKind, task_kind
+from codemill.infrastructure.training.model_presets import load_model
 
 
 @dataclass(frozen=True, kw_only=True)

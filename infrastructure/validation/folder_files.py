@@ -8,9 +8,9 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from domain.manifest import MANIFEST_NAME, Manifest
-from domain.ports.model_inspector import FolderFindings
-from infrastructure.runs.model_files import PICKLE_SUFFIXES, WEIGHTS_SUFFIX
+from codemill.domain.manifest import MANIFEST_NAME, Manifest
+from codemill.domain.ports.model_inspector import FolderFindings
+from codemill.infrastructure.runs.model_files import PICKLE_SUFFIXES, WEIGHTS_SUFFIX
 
 CONFIG = "config.json"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.json", "spiece.model", "vocab.txt")

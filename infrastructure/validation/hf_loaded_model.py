@@ -10,13 +10,13 @@ from typing import Any
 import torch
 from torch import nn
 
-from domain.errors import InputError
-from domain.model_speed import SpeedFigures
-from domain.validation import SplitPredictions
-from infrastructure.inference.model_folder import ModelFolder
-from infrastructure.inference.speed import measure_speed
-from infrastructure.training.encoding import load_splits
-from infrastructure.training.quiet_libraries import library_bars_off
+from codemill.domain.errors import InputError
+from codemill.domain.model_speed import SpeedFigures
+from codemill.domain.validation import SplitPredictions
+from codemill.infrastructure.inference.model_folder import ModelFolder
+from codemill.infrastructure.inference.quiet_libraries import library_bars_off
+from codemill.infrastructure.inference.speed import measure_speed
+from codemill.infrastructure.training.encoding import load_splits
 
 _PREDICT_BATCH = 32
 _SMOKE_TOKENS = 8

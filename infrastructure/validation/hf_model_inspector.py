@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from domain.ports.model_inspector import FolderFindings
-from infrastructure.inference.model_folder import open_model_folder
-from infrastructure.validation.folder_files import folder_findings
-from infrastructure.validation.hf_loaded_model import HfLoadedModel
+from codemill.domain.ports.model_inspector import FolderFindings
+from codemill.infrastructure.inference.model_folder import open_model_folder
+from codemill.infrastructure.validation.folder_files import folder_findings
+from codemill.infrastructure.validation.hf_loaded_model import HfLoadedModel
 
 
 class HfModelInspector:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from dependency_injector.wiring import Provide, inject
 
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, human_size, render_table
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, human_size, render_table
 
 if TYPE_CHECKING:
-    from application.use_cases.manage_checkpoints import CheckpointRow, ManageCheckpoints, Ranking
+    from codemill.application.checkpoints.manage_checkpoints import CheckpointRow, ManageCheckpoints, Ranking
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,7 +28,7 @@ def _ranking_options(func: F) -> F:
 
 
 def _ranking(metric: str, mode: str | None) -> Ranking:
-    from application.use_cases.manage_checkpoints import Ranking
+    from codemill.application.checkpoints.manage_checkpoints import Ranking
 
     return Ranking(metric=metric, mode=mode)  # type: ignore[arg-type]
 
@@ -116,7 +116,7 @@ def cleanup_command(
 
     The pruned run folder is mirrored to storage (runs/RUN/checkpoints).
     """
-    from application.use_cases.manage_checkpoints import CleanupRequest
+    from codemill.application.checkpoints.manage_checkpoints import CleanupRequest
 
     result = use_case.cleanup(
         CleanupRequest(

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 import click
 from dependency_injector.wiring import Provide, inject
 
-from domain.code import Language
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, render_table
+from codemill.domain.code import Language
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, render_table
 
 if TYPE_CHECKING:
-    from application.use_cases.collect_data import CollectData
+    from codemill.application.collection.collect_data import CollectData
 
 
 @click.command("collect")
@@ -65,7 +65,7 @@ def collect_command(
       codemill collect github:pallets/click --ref 8.1.7 --name click -l python
       codemill collect code.tar.gz s3://bucket/more-code --name mixed --workers 4
     """
-    from application.use_cases.collect_data import CollectRequest
+    from codemill.application.collection.collect_data import CollectRequest
 
     request = CollectRequest(
         sources=sources,

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 import click
 from dependency_injector.wiring import Provide, inject
 
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, flatten, render_table
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, flatten, render_table
 
 if TYPE_CHECKING:
-    from presentation.settings import Settings
+    from codemill.presentation.settings import Settings
 
 
 @click.group("config")
@@ -24,7 +24,7 @@ def config_group() -> None:
 @inject
 def show_command(as_json: bool, settings: Settings = Provide["settings"]) -> None:
     """Print every effective setting with the variable that sets it; secrets masked."""
-    from presentation.settings import env_name, masked
+    from codemill.presentation.settings import env_name, masked
 
     data = masked(settings)
     if as_json:

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 import click
 from dependency_injector.wiring import Provide, inject
 
-from presentation.cli.collect_cmd import render_collect_summary
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, human_size, render_table
+from codemill.presentation.cli.collect_cmd import render_collect_summary
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, human_size, render_table
 
 if TYPE_CHECKING:
-    from domain.ports.corpus_repository import CorpusRepository
+    from codemill.domain.ports.corpus_repository import CorpusRepository
 
 
 @click.group("corpus")

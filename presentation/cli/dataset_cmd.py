@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 import click
 from dependency_injector.wiring import Provide, inject
 
-from domain.dataset import SplitConfig, TaskSpec, TaskType
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, human_size, render_table
+from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, human_size, render_table
 
 if TYPE_CHECKING:
-    from application.use_cases.build_dataset import BuildDataset
-    from domain.ports.dataset_repository import DatasetRepository
+    from codemill.application.datasets.build_dataset import BuildDataset
+    from codemill.domain.ports.dataset_repository import DatasetRepository
 
 TASKS = [
     "generation",
@@ -127,7 +127,7 @@ def build_command(
       codemill dataset build --file devign.jsonl --code-column func --label-column target \\
           --task security --name devign
     """
-    from application.use_cases.build_dataset import BuildDatasetRequest, UserFile
+    from codemill.application.datasets.build_dataset import BuildDatasetRequest, UserFile
 
     task_type, _, subtask = task_name.partition("/")
     train, validation, test = _split(ratios)

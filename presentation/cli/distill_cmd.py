@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any
 import click
 from dependency_injector.wiring import Provide, inject
 
-from domain.distillation import LOSSES, SCHEDULES, STUDENT_HALF
-from domain.training import PRESETS
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, render_table
-from presentation.cli.training_options import training_config, training_options
+from codemill.domain.distillation import LOSSES, SCHEDULES, STUDENT_HALF
+from codemill.domain.training import PRESETS
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, render_table
+from codemill.presentation.cli.training_options import training_config, training_options
 
 if TYPE_CHECKING:
-    from application.use_cases.distill_model import DistillModel
-    from domain.distillation import DistillationConfig
+    from codemill.application.distillation.distill_model import DistillModel
+    from codemill.domain.distillation import DistillationConfig
 
 
 @click.command("distill")
@@ -93,7 +93,7 @@ def distill_command(
       codemill distill --teacher teacher --dataset kinds --name s4 --student half --init-from-teacher
       codemill distill --teacher teacher --dataset kinds --name s5 --hidden cosine --loss kl=1
     """
-    from application.use_cases.distill_model import DistillRequest
+    from codemill.application.distillation.distill_model import DistillRequest
 
     config = training_config(student, options)
     request = DistillRequest(
@@ -124,7 +124,7 @@ def distill_command(
 
 
 def _distillation(options: dict[str, Any]) -> DistillationConfig:
-    from domain.distillation import DistillationConfig, parse_weights
+    from codemill.domain.distillation import DistillationConfig, parse_weights
 
     if options["alpha"] is not None and options["losses"]:
         raise click.UsageError("give either --alpha or --loss, not both")

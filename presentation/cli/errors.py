@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from domain.errors import CodemillError, InvalidKeyError
+from codemill.domain.errors import CodemillError, InvalidKeyError
 
 log = logging.getLogger("codemill")
 _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}

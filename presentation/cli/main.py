@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import click
 
-from presentation.cli.checkpoints_cmd import checkpoints_group
-from presentation.cli.collect_cmd import collect_command
-from presentation.cli.config_cmd import config_group
-from presentation.cli.corpus_cmd import corpus_group
-from presentation.cli.dataset_cmd import dataset_group
-from presentation.cli.distill_cmd import distill_command
-from presentation.cli.errors import CodemillGroup
-from presentation.cli.logs import configure_logging
-from presentation.cli.pipeline_cmd import pipeline_command
-from presentation.cli.runs_cmd import runs_group
-from presentation.cli.storage_cmd import storage_group
-from presentation.cli.train_cmd import train_command
-from presentation.cli.validate_cmd import validate_command
+from codemill.presentation.cli.checkpoints_cmd import checkpoints_group
+from codemill.presentation.cli.collect_cmd import collect_command
+from codemill.presentation.cli.config_cmd import config_group
+from codemill.presentation.cli.corpus_cmd import corpus_group
+from codemill.presentation.cli.dataset_cmd import dataset_group
+from codemill.presentation.cli.distill_cmd import distill_command
+from codemill.presentation.cli.errors import CodemillGroup
+from codemill.presentation.cli.logs import configure_logging
+from codemill.presentation.cli.pipeline_cmd import pipeline_command
+from codemill.presentation.cli.runs_cmd import runs_group
+from codemill.presentation.cli.storage_cmd import storage_group
+from codemill.presentation.cli.train_cmd import train_command
+from codemill.presentation.cli.validate_cmd import validate_command
 
 
 @click.group(cls=CodemillGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,7 +43,7 @@ def cli(verbose: int, quiet: int) -> None:
       CODEMILL_STORAGE__BACKEND=s3 CODEMILL_STORAGE__BUCKET=my-bucket codemill storage ls
     """
     configure_logging(verbose - quiet)
-    from presentation.wiring import ensure_wired  # deferred: keeps `codemill --help` fast
+    from codemill.presentation.wiring import ensure_wired  # deferred: keeps `codemill --help` fast
 
     ensure_wired()
 
@@ -66,5 +66,5 @@ def main() -> None:
     cli(prog_name="codemill")
 
 
-if __name__ == "__main__":  # torchrun / accelerate launch -m presentation.cli.main ...
+if __name__ == "__main__":  # torchrun / accelerate launch -m codemill.presentation.cli.main ...
     main()

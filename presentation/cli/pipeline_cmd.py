@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 import click
 from dependency_injector.wiring import Provide, inject
 
-from domain.pipeline import STEPS
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json
+from codemill.domain.pipeline import STEPS
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from application.use_cases.run_pipeline import RunPipeline
+    from codemill.application.pipeline.run_pipeline import RunPipeline
 
 
 @click.command("pipeline")
@@ -63,10 +63,10 @@ def pipeline_command(
       codemill pipeline --resume 20261122T051500Z-1a2b3c4d
       codemill pipeline --resume 20261122T051500Z-1a2b3c4d --from-step train
     """
-    from application.pipeline_report import summary_lines
-    from application.use_cases.run_pipeline import PipelineRequest
-    from presentation.pipeline_config import load_config, to_toml
-    from presentation.pipeline_plan import build_plan
+    from codemill.application.pipeline.report import summary_lines
+    from codemill.application.pipeline.run_pipeline import PipelineRequest
+    from codemill.presentation.pipeline_config import load_config, to_toml
+    from codemill.presentation.pipeline_plan import build_plan
 
     base = use_case.stored_config(resume) if resume and not config_file else None
     config = load_config(config_file, overrides, base=base)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 import click
 from dependency_injector.wiring import Provide, inject
 
-from domain.pipeline import RUN_ID_PATTERN
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, flatten, render_table
+from codemill.domain.pipeline import RUN_ID_PATTERN
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, flatten, render_table
 
 if TYPE_CHECKING:
-    from application.use_cases.run_pipeline import RunPipeline
-    from domain.ports.run_repository import RunRepository
+    from codemill.application.pipeline.run_pipeline import RunPipeline
+    from codemill.domain.ports.run_repository import RunRepository
 
 _LINEAGE_NOISE = ("steps.", "versions.", "summary.steps", "sources")
 
@@ -73,7 +73,7 @@ def runs_show(
         emit_json(record)
         return
     if RUN_ID_PATTERN.match(run):
-        from application.pipeline_report import summary_lines
+        from codemill.application.pipeline.report import summary_lines
 
         click.echo("\n".join(summary_lines(record["summary"])))
         return

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO, cast
 
 import click
 from dependency_injector.wiring import Provide, inject
 
-from application.artifacts import verify_manifest
-from domain.errors import ArtifactNotFoundError, IntegrityError
-from domain.keys import as_dir_prefix, join_key
-from presentation.cli.local_files import files_under, write_atomically
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, human_size, render_table
+from codemill.application.publishing.artifacts import verify_manifest
+from codemill.domain.errors import ArtifactNotFoundError, IntegrityError
+from codemill.domain.keys import as_dir_prefix, join_key
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, human_size, render_table
 
 if TYPE_CHECKING:
-    from domain.ports.artifact_store import ArtifactStore
+    from codemill.domain.ports.artifact_store import ArtifactStore
 
 STORE = "artifact_store"
+CopyToFile = Callable[[Path, BinaryIO], int]  # (target, stream) -> bytes written, whole or not at all
 
 
 @click.group("storage")
@@ -53,7 +54,13 @@ def ls_command(prefix: str, as_json: bool, store: ArtifactStore = Provide[STORE]
 @click.argument("key")
 @json_option
 @inject
-def put_command(source: Path, key: str, as_json: bool, store: ArtifactStore = Provide[STORE]) -> None:
+def put_command(
+    source: Path,
+    key: str,
+    as_json: bool,
+    store: ArtifactStore = Provide[STORE],
+    files_under: Callable[[Path], list[Path]] = Provide["local_files_under"],
+) -> None:
     """Upload SOURCE (a file, a folder, or - for stdin) to KEY.
 
     A folder is uploaded recursively: its files land under KEY/.
@@ -62,7 +69,7 @@ def put_command(source: Path, key: str, as_json: bool, store: ArtifactStore = Pr
         store.put(join_key(key), cast("BinaryIO", click.open_file("-", "rb")))
         count, size = 1, -1
     elif source.is_dir():
-        count, size = _put_folder(store, source, key)
+        count, size = _put_folder(store, files_under(source), source, key)
     else:
         with source.open("rb") as stream:
             store.put(join_key(key), stream)
@@ -74,8 +81,7 @@ def put_command(source: Path, key: str, as_json: bool, store: ArtifactStore = Pr
         click.echo(f"put {count} object{'s' * (count != 1)}{amount} to {store.location} {key}")
 
 
-def _put_folder(store: ArtifactStore, folder: Path, key: str) -> tuple[int, int]:
-    files = files_under(folder)
+def _put_folder(store: ArtifactStore, files: list[Path], folder: Path, key: str) -> tuple[int, int]:
     total = 0
     with click.progressbar(files, label="uploading", file=sys.stderr, show_pos=True) as bar:
         for path in bar:
@@ -90,7 +96,13 @@ def _put_folder(store: ArtifactStore, folder: Path, key: str) -> tuple[int, int]
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
 @json_option
 @inject
-def get_command(key: str, dest: Path | None, as_json: bool, store: ArtifactStore = Provide[STORE]) -> None:
+def get_command(
+    key: str,
+    dest: Path | None,
+    as_json: bool,
+    store: ArtifactStore = Provide[STORE],
+    copy_to_file: CopyToFile = Provide["copy_to_local_file"],
+) -> None:
     """Download KEY to DEST (default: its base name here).
 
     If KEY is a prefix rather than an object, every object under it is
@@ -100,9 +112,9 @@ def get_command(key: str, dest: Path | None, as_json: bool, store: ArtifactStore
     if not key.endswith("/") and store.exists(key):
         target = dest / name if dest is not None and dest.is_dir() else dest or Path(name)
         with store.open(key) as stream:
-            written = [(target, write_atomically(target, stream))]
+            written = [(target, copy_to_file(target, stream))]
     else:
-        written = _get_prefix(store, as_dir_prefix(key), dest or Path(name))
+        written = _get_prefix(store, as_dir_prefix(key), dest or Path(name), copy_to_file)
     if as_json:
         emit_json([{"path": str(p), "bytes": n} for p, n in written])
     else:
@@ -110,7 +122,9 @@ def get_command(key: str, dest: Path | None, as_json: bool, store: ArtifactStore
             click.echo(f"{path}  {human_size(size)}")
 
 
-def _get_prefix(store: ArtifactStore, prefix: str, folder: Path) -> list[tuple[Path, int]]:
+def _get_prefix(
+    store: ArtifactStore, prefix: str, folder: Path, copy_to_file: CopyToFile
+) -> list[tuple[Path, int]]:
     keys = list(store.list(prefix))
     if not keys:
         raise ArtifactNotFoundError(f"no object or prefix {prefix.rstrip('/')!r} in {store.location}")
@@ -119,7 +133,7 @@ def _get_prefix(store: ArtifactStore, prefix: str, folder: Path) -> list[tuple[P
         for key in bar:
             target = folder.joinpath(*key[len(prefix) :].split("/"))
             with store.open(key) as stream:
-                written.append((target, write_atomically(target, stream)))
+                written.append((target, copy_to_file(target, stream)))
     return written
 
 

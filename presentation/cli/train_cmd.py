@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 import click
 from dependency_injector.wiring import Provide, inject
 
-from domain.training import PRESETS
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, render_table
-from presentation.cli.training_options import training_config, training_options
+from codemill.domain.training import PRESETS
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, render_table
+from codemill.presentation.cli.training_options import training_config, training_options
 
 if TYPE_CHECKING:
-    from application.use_cases.train_model import TrainModel
+    from codemill.application.training.train_model import TrainModel
 
 
 @click.command("train")
@@ -48,9 +48,9 @@ def train_command(
       codemill train summaries --name t5-tiny --epochs 5
       codemill train cx --name cls --model small --eval-every 200 --patience 3
       codemill train cx --name cls --resume
-      torchrun --nproc_per_node 2 -m presentation.cli.main train cx --name ddp
+      torchrun --nproc_per_node 2 -m codemill.presentation.cli.main train cx --name ddp
     """
-    from application.use_cases.train_model import TrainRequest
+    from codemill.application.training.train_model import TrainRequest
 
     config = training_config(model, budget)
     result = use_case.execute(TrainRequest(dataset=dataset, name=name, config=config, resume=resume))

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from domain.training import TrainingConfig
+from codemill.domain.training import TrainingConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 

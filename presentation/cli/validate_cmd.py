@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 import click
 from dependency_injector.wiring import Provide, inject
 
-from presentation.cli.options import json_option
-from presentation.cli.output import emit_json, render_table
+from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.output import emit_json, render_table
 
 if TYPE_CHECKING:
-    from application.use_cases.validate_model import ValidateModel, ValidationReport
+    from codemill.application.validation.validate_model import ValidateModel, ValidationReport
 
 
 def _minimums(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
-    from domain.errors import InputError
-    from domain.validation import parse_minimum
+    from codemill.domain.errors import InputError
+    from codemill.domain.validation import parse_minimum
 
     try:
         return dict(parse_minimum(value) for value in values)
@@ -84,7 +84,7 @@ def validate_command(
       codemill validate r1 --dataset kinds --min accuracy=0.8 --min ece=0.05
       codemill validate ./my-model --dataset kinds --max-latency-ms 50 --report ./report
     """
-    from application.use_cases.validate_model import ValidateRequest
+    from codemill.application.validation.validate_model import ValidateRequest
 
     report = use_case.execute(
         ValidateRequest(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from presentation.cli.main import cli
-from presentation.container import Container
-from presentation.wiring import wire_cli
+from codemill.presentation.cli.main import cli
+from codemill.presentation.container import Container
+from codemill.presentation.wiring import wire_cli
 
 RunCli = Callable[..., Result]
 

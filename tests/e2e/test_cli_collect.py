@@ -124,8 +124,8 @@ def test_collect_a_folder_accounts_for_everything(run_cli: RunCli, tmp_path: Pat
 def test_nothing_secret_is_stored(run_cli: RunCli, tmp_path: Path, data_root: Path) -> None:
     root = _tree(tmp_path / "code")
     assert run_cli("collect", str(root), "--name", "clean", "--workers", "1").exit_code == 0
-    from infrastructure.corpus.parquet_corpus_repository import ParquetCorpusRepository
-    from infrastructure.storage.local_artifact_store import LocalArtifactStore
+    from codemill.infrastructure.corpus.parquet_corpus_repository import ParquetCorpusRepository
+    from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 
     repo = ParquetCorpusRepository(LocalArtifactStore(data_root))
     records = list(repo.iter_records("clean")) + [r for r, _ in repo.iter_rejections("clean")]

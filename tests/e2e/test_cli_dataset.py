@@ -42,8 +42,8 @@ def test_generation_dataset_round_trip(run_cli: RunCli, corpus: str, tmp_path: P
     from datasets import load_from_disk
     from transformers import AutoTokenizer
 
-    from infrastructure.datasets.hf_dataset_repository import HfDatasetRepository
-    from infrastructure.storage.local_artifact_store import LocalArtifactStore
+    from codemill.infrastructure.datasets.hf_dataset_repository import HfDatasetRepository
+    from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 
     folder = Path(
         HfDatasetRepository(LocalArtifactStore(data_root), cache_dir=tmp_path / "cache").local_copy("summ")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from application.artifacts import verify_manifest
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.application.publishing.artifacts import verify_manifest
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 from tests.e2e.conftest import RunCli
 from tests.support.torchrun import quiet_env
 
@@ -86,7 +86,7 @@ def test_pipeline_killed_in_training_resumes_to_a_complete_verified_run(tmp_path
             "CODEMILL_CACHE_DIR": str(tmp_path / "cache"),
         }
     )
-    command = [sys.executable, "-m", "presentation.cli.main", "pipeline", str(config)]
+    command = [sys.executable, "-m", "codemill.presentation.cli.main", "pipeline", str(config)]
     log = (tmp_path / "first.log").open("wb")
     first = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=log, stderr=log, start_new_session=True)
     try:
@@ -134,7 +134,7 @@ def test_pipeline_killed_in_training_resumes_to_a_complete_verified_run(tmp_path
     assert summary["dataset"]["baseline"]["metrics"]["bleu4"] > 0
     assert (root / "pipelines" / run_id / "report.md").read_text().startswith(f"# Pipeline run {run_id}")
     listing = subprocess.run(
-        [sys.executable, "-m", "presentation.cli.main", "runs", "ls", "--json"],
+        [sys.executable, "-m", "codemill.presentation.cli.main", "runs", "ls", "--json"],
         env=env,
         capture_output=True,
         check=True,

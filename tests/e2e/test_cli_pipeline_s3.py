@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from application.artifacts import verify_manifest
-from infrastructure.storage.s3_artifact_store import S3ArtifactStore
+from codemill.application.publishing.artifacts import verify_manifest
+from codemill.infrastructure.storage.s3_artifact_store import S3ArtifactStore
 from tests.e2e.conftest import RunCli
 from tests.e2e.test_cli_pipeline import small_corpus, write_config
 from tests.e2e.test_cli_storage_s3 import _s3_env

@@ -25,7 +25,7 @@ def test_unknown_command_is_a_usage_error(run_cli: RunCli) -> None:
 def test_help_imports_no_heavy_framework() -> None:
     probe = (
         "import sys\n"
-        "from presentation.cli.main import cli\n"
+        "from codemill.presentation.cli.main import cli\n"
         "try:\n    cli(['--help'], prog_name='codemill')\nexcept SystemExit:\n    pass\n"
         "names = ('torch', 'transformers', 'boto3', 'tree_sitter', 'datasets')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
@@ -45,7 +45,7 @@ def test_console_script_is_installed() -> None:
 def test_a_full_disk_is_one_clear_line(run_cli: RunCli, monkeypatch) -> None:
     import errno
 
-    from infrastructure.storage.local_artifact_store import LocalArtifactStore
+    from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 
     def full(self, key, data):
         raise OSError(errno.ENOSPC, "No space left on device", "/data/x")

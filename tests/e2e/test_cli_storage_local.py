@@ -73,8 +73,8 @@ def test_traversal_key_is_a_usage_error(run_cli: RunCli, tmp_path: Path) -> None
 
 
 def test_verify_detects_a_corrupted_artifact(run_cli: RunCli, data_root: Path) -> None:
-    from application.artifacts import ArtifactWriter
-    from infrastructure.storage.local_artifact_store import LocalArtifactStore
+    from codemill.application.publishing.artifacts import ArtifactWriter
+    from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 
     writer = ArtifactWriter(LocalArtifactStore(data_root), "corpora/c", kind="corpus")
     writer.write("a.txt", "alpha")

@@ -8,12 +8,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from domain.code import CodeUnit, Language, ParseOutcome, SourceFile, UnitKind
-from domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
-from domain.errors import ArtifactNotFoundError, InputError
-from domain.manifest import Manifest, ManifestEntry
-from domain.ports.deduplicator import DedupVerdict
-from domain.sources import RawFile, SkippedFile
+from codemill.domain.code import CodeUnit, Language, ParseOutcome, SourceFile, UnitKind
+from codemill.domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
+from codemill.domain.errors import ArtifactNotFoundError, InputError
+from codemill.domain.manifest import Manifest, ManifestEntry
+from codemill.domain.ports.deduplicator import DedupVerdict
+from codemill.domain.sources import RawFile, SkippedFile
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from domain.corpus import UnitRecord
-from domain.dataset import Sample
-from domain.errors import ArtifactNotFoundError, InputError
-from domain.manifest import Manifest
-from domain.ports.dataset_repository import DatasetBundle
+from codemill.domain.corpus import UnitRecord
+from codemill.domain.dataset import Sample
+from codemill.domain.errors import ArtifactNotFoundError, InputError
+from codemill.domain.manifest import Manifest
+from codemill.domain.ports.dataset_repository import DatasetBundle
 
 
 class WhitespaceTokenizer:

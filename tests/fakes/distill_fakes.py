@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from domain.errors import ArtifactNotFoundError
-from domain.manifest import Manifest
-from domain.model_speed import SpeedFigures
-from domain.ports.model_profiler import ModelProfile
-from domain.ports.model_trainer import TrainingJob
-from domain.ports.progress import ProgressReporter
-from domain.training import TrainingOutcome
+from codemill.domain.errors import ArtifactNotFoundError
+from codemill.domain.manifest import Manifest
+from codemill.domain.model_speed import SpeedFigures
+from codemill.domain.ports.model_profiler import ModelProfile
+from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.domain.ports.progress import ProgressReporter
+from codemill.domain.training import TrainingOutcome
 from tests.fakes.training_fakes import MemoryRuns, ScriptedTrainer
 
 

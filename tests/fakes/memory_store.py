@@ -6,9 +6,9 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from domain.errors import ArtifactNotFoundError
-from domain.keys import validate_key, validate_prefix
-from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from codemill.domain.errors import ArtifactNotFoundError
+from codemill.domain.keys import validate_key, validate_prefix
+from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
 
 
 class InMemoryArtifactStore(ArtifactStore):

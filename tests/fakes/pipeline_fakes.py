@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from application.artifacts import ArtifactWriter
-from application.use_cases.run_pipeline import PipelinePlan, PipelineScope
-from domain.dataset import Sample, TaskSpec, TaskType
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.storage.scoped_store import ScopedArtifactStore
+from codemill.application.pipeline.plan import PipelinePlan, PipelineScope
+from codemill.application.publishing.artifacts import ArtifactWriter
+from codemill.domain.dataset import Sample, TaskSpec, TaskType
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
 
 
 @dataclass

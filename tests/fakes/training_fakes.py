@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from domain.errors import ArtifactNotFoundError
-from domain.manifest import Manifest
-from domain.ports.model_trainer import TrainingJob
-from domain.ports.progress import ProgressReporter
-from domain.training import CheckpointInfo, TrainingOutcome
+from codemill.domain.errors import ArtifactNotFoundError
+from codemill.domain.manifest import Manifest
+from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.domain.ports.progress import ProgressReporter
+from codemill.domain.training import CheckpointInfo, TrainingOutcome
 
 
 class FolderDatasets:

@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from domain.calibration import ReliabilityBin
-from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
-from domain.manifest import Manifest
-from domain.model_speed import SpeedFigures
-from domain.ports.model_inspector import FolderFindings
-from domain.validation import SplitPredictions
+from codemill.domain.calibration import ReliabilityBin
+from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
+from codemill.domain.manifest import Manifest
+from codemill.domain.model_speed import SpeedFigures
+from codemill.domain.ports.model_inspector import FolderFindings
+from codemill.domain.validation import SplitPredictions
 
 SPEED = SpeedFigures(
     device="cpu",

@@ -21,12 +21,12 @@ import torch
 import torch.distributed as dist
 from transformers import Trainer
 
-from domain.dataset import TaskSpec, TaskType
-from domain.ports.model_trainer import TrainingJob
-from domain.ports.progress import NullProgress
-from domain.training import TrainingConfig, TrainingOutcome
-from infrastructure.training import checkpoint_callback, hf_model_trainer
-from infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from codemill.domain.dataset import TaskSpec, TaskType
+from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.domain.ports.progress import NullProgress
+from codemill.domain.training import TrainingConfig, TrainingOutcome
+from codemill.infrastructure.training import checkpoint_callback, hf_model_trainer
+from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
 
 CONFIG = TrainingConfig(
     max_steps=12, eval_every=4, learning_rate=3e-3, batch_size=8, max_input_length=64, logging_steps=4

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
 
 
 class RecordingStore(ArtifactStore):

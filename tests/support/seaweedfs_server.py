@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from infrastructure.storage.s3_client import build_s3_client
-from infrastructure.storage.s3_presets import S3ConnectionConfig
+from codemill.infrastructure.storage.s3_client import build_s3_client
+from codemill.infrastructure.storage.s3_presets import S3ConnectionConfig
 
 ACCESS_KEY = "codemill-test"
 SECRET_KEY = "codemill-test-secret-5f1e0c"

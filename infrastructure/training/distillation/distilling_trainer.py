@@ -14,16 +14,16 @@ from torch import nn
 from torch.utils.data import DataLoader
 from transformers import PreTrainedModel
 
-from domain.distillation import DistillationConfig
-from infrastructure.training.distillation import losses
-from infrastructure.training.distillation.logits_table import (
+from codemill.domain.distillation import DistillationConfig
+from codemill.infrastructure.training.distillation import losses
+from codemill.infrastructure.training.distillation.logits_table import (
     LogitsTable,
     compute_table,
     kept_classes,
     load_table,
 )
-from infrastructure.training.guarded_trainers import GuardedSeq2SeqTrainer, GuardedTrainer
-from infrastructure.training.model_needs import TaskKind
+from codemill.infrastructure.training.guarded_trainers import GuardedSeq2SeqTrainer, GuardedTrainer
+from codemill.infrastructure.training.model_needs import TaskKind
 
 log = logging.getLogger("codemill.distill")
 SAMPLE_INDEX = "sample_index"  # the training row a sample came from: its entry in the logits table

@@ -22,8 +22,8 @@ import numpy as np
 import torch
 from transformers import PreTrainedModel
 
-from infrastructure.training.encoding import IGNORED_LABEL
-from infrastructure.training.model_needs import TaskKind
+from codemill.infrastructure.training.encoding import IGNORED_LABEL
+from codemill.infrastructure.training.model_needs import TaskKind
 
 log = logging.getLogger("codemill.distill")
 FILES = ("values.npy", "indices.npy", "offsets.npy")

@@ -11,8 +11,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from infrastructure.training.encoding import IGNORED_LABEL
-from infrastructure.training.model_needs import TaskKind
+from codemill.infrastructure.training.encoding import IGNORED_LABEL
+from codemill.infrastructure.training.model_needs import TaskKind
 
 
 def as_distributions(logits: torch.Tensor, kind: TaskKind) -> torch.Tensor:

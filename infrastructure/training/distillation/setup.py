@@ -7,10 +7,10 @@ import logging
 
 from torch import nn
 
-from domain.errors import InputError
-from domain.ports.model_trainer import TrainingJob
-from infrastructure.training.distillation.distilling_trainer import SAMPLE_INDEX, Distillation
-from infrastructure.training.distillation.teacher import (
+from codemill.domain.errors import InputError
+from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.infrastructure.training.distillation.distilling_trainer import SAMPLE_INDEX, Distillation
+from codemill.infrastructure.training.distillation.teacher import (
     check_teacher,
     hidden_width,
     init_from_teacher,
@@ -19,7 +19,7 @@ from infrastructure.training.distillation.teacher import (
     output_width,
     student_builder,
 )
-from infrastructure.training.training_setup import PreparedRun, prepare_run
+from codemill.infrastructure.training.training_setup import PreparedRun, prepare_run
 
 log = logging.getLogger("codemill.distill")
 

@@ -14,12 +14,11 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from domain.distillation import STUDENT_HALF
-from domain.errors import InputError
-from infrastructure.inference.model_folder import open_model_folder
-from infrastructure.training.model_needs import ModelNeeds, TaskKind
-from infrastructure.training.model_presets import load_model
-from infrastructure.training.pretrained_models import first_line
+from codemill.domain.distillation import STUDENT_HALF
+from codemill.domain.errors import InputError, first_line
+from codemill.infrastructure.inference.model_folder import open_model_folder
+from codemill.infrastructure.training.model_needs import ModelNeeds, TaskKind
+from codemill.infrastructure.training.model_presets import load_model
 
 _STACK = re.compile(r"^(.*?\.?(?:layer|block))\.(\d+)\.(.*)$")  # the first numbered stack in a key
 _DEPTH = ("num_hidden_layers", "num_layers", "num_decoder_layers")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from domain.code import Language, UnitKind
-from infrastructure.analysis.bandit_scanner import BanditSecurityScanner
+from codemill.domain.code import Language, UnitKind
+from codemill.infrastructure.analysis.bandit_scanner import BanditSecurityScanner
 from tests.integration.analysis.unit_builders import cut_unit, line_of, source_file
 
 RISKY = """import subprocess

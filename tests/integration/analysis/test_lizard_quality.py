@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from domain.code import Language, UnitKind
-from infrastructure.analysis.composite_quality import CompositeQualityAnalyzer
-from infrastructure.analysis.lizard_quality import LizardQualityAnalyzer
-from infrastructure.analysis.radon_quality import RadonQualityAnalyzer
+from codemill.domain.code import Language, UnitKind
+from codemill.infrastructure.analysis.composite_quality import CompositeQualityAnalyzer
+from codemill.infrastructure.analysis.lizard_quality import LizardQualityAnalyzer
+from codemill.infrastructure.analysis.radon_quality import RadonQualityAnalyzer
 from tests.integration.analysis.unit_builders import cut_unit, line_of, source_file
 
 JAVA = """package shop;

@@ -12,13 +12,13 @@ from radon.metrics import h_visit, h_visit_ast, mi_compute, mi_visit
 from radon.raw import analyze
 from radon.visitors import ComplexityVisitor
 
-from domain.code import CodeUnit, Language, SourceFile, UnitKind
-from domain.corpus import QualityMetrics
-from domain.quality_rank import rank_for_complexity
-from infrastructure.analysis.line_counts import line_metrics
-from infrastructure.analysis.python_raw_lines import raw_analyze
-from infrastructure.analysis.radon_quality import RadonQualityAnalyzer
-from infrastructure.parsing.tree_sitter_code_parser import TreeSitterCodeParser
+from codemill.domain.code import CodeUnit, Language, SourceFile, UnitKind
+from codemill.domain.corpus import QualityMetrics
+from codemill.domain.quality_rank import rank_for_complexity
+from codemill.infrastructure.analysis.line_counts import line_metrics
+from codemill.infrastructure.analysis.python_raw_lines import raw_analyze
+from codemill.infrastructure.analysis.radon_quality import RadonQualityAnalyzer
+from codemill.infrastructure.parsing.tree_sitter_code_parser import TreeSitterCodeParser
 from tests.integration.analysis.unit_builders import cut_unit, line_of, source_file
 
 SOURCE = '''"""Inventory helpers."""

@@ -9,7 +9,7 @@ import string
 
 import pytest
 
-from infrastructure.analysis.secret_redactor import SecretRedactor
+from codemill.infrastructure.analysis.secret_redactor import SecretRedactor
 
 # Assembled at run time so that no scanner reading this repository mistakes the fixtures for leaks.
 AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLE"

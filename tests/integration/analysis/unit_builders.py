@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.code import CodeUnit, Language, SourceFile, UnitKind
+from codemill.domain.code import CodeUnit, Language, SourceFile, UnitKind
 
 
 def source_file(path: str, language: Language, text: str) -> SourceFile:

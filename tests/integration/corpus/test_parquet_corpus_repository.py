@@ -9,13 +9,13 @@ from typing import BinaryIO
 import pyarrow.parquet as pq
 import pytest
 
-from application.artifacts import ArtifactWriter, verify_manifest
-from domain.code import CodeUnit, Language, UnitKind
-from domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
-from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
-from infrastructure.corpus import ParquetCorpusRepository
-from infrastructure.corpus.record_schema import QUALITY_COLUMNS, RECORD_SCHEMA, UNIT_COLUMNS
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.application.publishing.artifacts import ArtifactWriter, verify_manifest
+from codemill.domain.code import CodeUnit, Language, UnitKind
+from codemill.domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
+from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
+from codemill.infrastructure.corpus import ParquetCorpusRepository
+from codemill.infrastructure.corpus.record_schema import QUALITY_COLUMNS, RECORD_SCHEMA, UNIT_COLUMNS
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 
 FULL_QUALITY = QualityMetrics(
     cyclomatic=3,

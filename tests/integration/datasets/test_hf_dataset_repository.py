@@ -6,14 +6,14 @@ from typing import BinaryIO
 
 import pytest
 
-from application.artifacts import verify_manifest
-from domain.dataset import Sample, TaskSpec, TaskType
-from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
-from domain.ports.dataset_repository import DatasetBundle
-from infrastructure.datasets import HfDatasetRepository
-from infrastructure.plots import histogram_png
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
-from infrastructure.tokenizers import HfTokenizerProvider
+from codemill.application.publishing.artifacts import verify_manifest
+from codemill.domain.dataset import Sample, TaskSpec, TaskType
+from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
+from codemill.domain.ports.dataset_repository import DatasetBundle
+from codemill.infrastructure.datasets import HfDatasetRepository
+from codemill.infrastructure.plots import histogram_png
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.infrastructure.tokenizers import HfTokenizerProvider
 
 
 class RecordingStore(LocalArtifactStore):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from infrastructure.plots import histogram_png
+from codemill.infrastructure.plots import histogram_png
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

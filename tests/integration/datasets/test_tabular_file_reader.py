@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from domain.errors import InputError
-from infrastructure.datasets.tabular_file_reader import ArrowTabularReader
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.domain.errors import InputError
+from codemill.infrastructure.datasets.tabular_file_reader import ArrowTabularReader
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 
 DEVIGN = [
     {

@@ -4,12 +4,16 @@ import random
 
 import pytest
 
-from application.datasets.decontamination import as_code_unit, assert_no_exact_overlap, overlap_report
-from application.datasets.splitting import split_samples
-from domain.code import Language
-from domain.dataset import Sample, SplitConfig
-from domain.errors import IntegrityError
-from infrastructure.dedup import MinHashDeduplicator
+from codemill.application.datasets.decontamination import (
+    as_code_unit,
+    assert_no_exact_overlap,
+    overlap_report,
+)
+from codemill.application.datasets.splitting import split_samples
+from codemill.domain.code import Language
+from codemill.domain.dataset import Sample, SplitConfig
+from codemill.domain.errors import IntegrityError
+from codemill.infrastructure.dedup import MinHashDeduplicator
 
 WORDS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "lambda", "sigma", "omega")
 OPERATORS = ("+", "-", "*", "//", "%")

@@ -7,11 +7,11 @@ import random
 import numpy as np
 import pytest
 
-from domain.code import CodeUnit, Language, UnitKind
-from domain.errors import IntegrityError
-from domain.ports.deduplicator import DedupVerdict
-from domain.shingles import code_tokens
-from infrastructure.dedup import MinHashDeduplicator
+from codemill.domain.code import CodeUnit, Language, UnitKind
+from codemill.domain.errors import IntegrityError
+from codemill.domain.ports.deduplicator import DedupVerdict
+from codemill.domain.shingles import code_tokens
+from codemill.infrastructure.dedup import MinHashDeduplicator
 
 INVOICE = '''def summarize_invoices(invoices, currency="EUR", rounding=2):
     """Total, average and largest invoice per customer."""

@@ -3,8 +3,8 @@ from __future__ import annotations
 import torch
 from transformers import RobertaConfig, RobertaForSequenceClassification, T5Config, T5ForConditionalGeneration
 
-from domain.model_speed import percentile
-from infrastructure.inference.speed import measure_speed
+from codemill.domain.model_speed import percentile
+from codemill.infrastructure.inference.speed import measure_speed
 
 
 def test_percentile_matches_numpy_linear_interpolation() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.code import Language, SourceFile
-from infrastructure.parsing import TreeSitterCodeParser
+from codemill.domain.code import Language, SourceFile
+from codemill.infrastructure.parsing import TreeSitterCodeParser
 
 CORPUS = Path(__file__).parent / "corpus"
 

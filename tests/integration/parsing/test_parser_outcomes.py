@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from domain.code import Language, SourceFile
-from infrastructure.parsing import TreeSitterCodeParser
-from infrastructure.parsing import tree_sitter_code_parser as adapter
+from codemill.domain.code import Language, SourceFile
+from codemill.infrastructure.parsing import TreeSitterCodeParser
+from codemill.infrastructure.parsing import tree_sitter_code_parser as adapter
 
 
 def source(text: str, language: Language = Language.PYTHON) -> SourceFile:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.code import CodeUnit, Language, SourceFile
-from infrastructure.parsing import TreeSitterCodeParser
+from codemill.domain.code import CodeUnit, Language, SourceFile
+from codemill.infrastructure.parsing import TreeSitterCodeParser
 
 SAMPLE_SIZE = 60
 _SKIPPED_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__"}

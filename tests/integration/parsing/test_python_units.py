@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from domain.code import CodeUnit, Language, SourceFile
-from infrastructure.parsing import TreeSitterCodeParser
+from codemill.domain.code import CodeUnit, Language, SourceFile
+from codemill.infrastructure.parsing import TreeSitterCodeParser
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from domain.code import Language, SourceFile
-from infrastructure.parsing import TreeSitterCodeParser
+from codemill.domain.code import Language, SourceFile
+from codemill.infrastructure.parsing import TreeSitterCodeParser
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
-from application.artifacts import read_manifest, verify_manifest
-from domain.errors import ArtifactNotFoundError, InputError, IntegrityError
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.runs import StorageRunRepository
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
-from infrastructure.storage.s3_artifact_store import S3ArtifactStore
+from codemill.application.publishing.artifacts import read_manifest, verify_manifest
+from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.runs import StorageRunRepository
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.infrastructure.storage.s3_artifact_store import S3ArtifactStore
 from tests.support.recording_store import RecordingStore
 from tests.support.seaweedfs_server import SeaweedServer
 

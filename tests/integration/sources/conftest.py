@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.ports.code_source import CodeSource
-from domain.sources import RawFile, SkippedFile
+from codemill.domain.ports.code_source import CodeSource
+from codemill.domain.sources import RawFile, SkippedFile
 
 
 @dataclass

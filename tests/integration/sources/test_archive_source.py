@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import InputError
-from infrastructure.sources.archive_source import ArchiveSource
+from codemill.domain.errors import InputError
+from codemill.infrastructure.sources.archive_source import ArchiveSource
 
 PY = b"def f():\n    return 1\n"
 TREE = {

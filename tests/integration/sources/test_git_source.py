@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import InputError
-from infrastructure.sources.git_repository_source import GitRepositorySource
+from codemill.domain.errors import InputError
+from codemill.infrastructure.sources.git_repository_source import GitRepositorySource
 
 V1 = "def version():\n    return 1\n"
 V2 = "def version():\n    return 2\n"

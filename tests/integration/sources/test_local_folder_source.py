@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import InputError
-from infrastructure.sources.local_folder_source import LocalFolderSource
+from codemill.domain.errors import InputError
+from codemill.infrastructure.sources.local_folder_source import LocalFolderSource
 
 PY = "def f():\n    return 1\n"
 

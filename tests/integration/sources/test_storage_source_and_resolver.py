@@ -6,13 +6,17 @@ from typing import BinaryIO
 
 import pytest
 
-from domain.errors import InputError
-from infrastructure.sources.archive_source import ArchiveSource
-from infrastructure.sources.default_source_resolver import DefaultSourceResolver, SourcePlan, plan_source
-from infrastructure.sources.git_repository_source import GitRepositorySource
-from infrastructure.sources.local_folder_source import LocalFolderSource
-from infrastructure.sources.storage_source import StorageSource
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.domain.errors import InputError
+from codemill.infrastructure.sources.archive_source import ArchiveSource
+from codemill.infrastructure.sources.default_source_resolver import (
+    DefaultSourceResolver,
+    SourcePlan,
+    plan_source,
+)
+from codemill.infrastructure.sources.git_repository_source import GitRepositorySource
+from codemill.infrastructure.sources.local_folder_source import LocalFolderSource
+from codemill.infrastructure.sources.storage_source import StorageSource
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 
 PY = b"def f():\n    return 1\n"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
-from infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
-from infrastructure.storage.scoped_store import ScopedArtifactStore
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
+from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
 from tests.support.seaweedfs_server import SeaweedServer, start_seaweedfs
 
 SMALL_MULTIPART = 5 * MIB  # the smallest part size S3 accepts

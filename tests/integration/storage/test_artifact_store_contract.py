@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from application.artifacts import ArtifactWriter, read_manifest, verify_manifest
-from domain.errors import ArtifactNotFoundError, InvalidKeyError
-from domain.manifest import MANIFEST_NAME
-from domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from codemill.application.publishing.artifacts import ArtifactWriter, read_manifest, verify_manifest
+from codemill.domain.errors import ArtifactNotFoundError, InvalidKeyError
+from codemill.domain.manifest import MANIFEST_NAME
+from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
 from tests.support.recording_store import RecordingStore
 
 BAD_KEYS = ["../escape", "a/../../b", "/etc/passwd", "a\\b", "a//b", "./a", "a/.", ""]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
+from codemill.infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
 from tests.support.seaweedfs_server import SeaweedServer
 
 

@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 
-from domain.errors import (
+from codemill.domain.errors import (
     ArtifactNotFoundError,
     InvalidKeyError,
     StorageAccessDeniedError,
     StorageError,
     StorageUnavailableError,
 )
-from domain.ports.artifact_store import ArtifactStore
-from infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
-from infrastructure.storage.s3_client import build_s3_client
-from infrastructure.storage.s3_presets import S3ConnectionConfig
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.infrastructure.storage.s3_artifact_store import MIB, S3ArtifactStore
+from codemill.infrastructure.storage.s3_client import build_s3_client
+from codemill.infrastructure.storage.s3_presets import S3ConnectionConfig
 from tests.support.seaweedfs_server import SeaweedServer
 
 FAST_ENOUGH_S = 15.0

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import InputError
-from infrastructure.tokenizers import HfTextTokenizer, HfTokenizerProvider
+from codemill.domain.errors import InputError
+from codemill.infrastructure.tokenizers import HfTextTokenizer, HfTokenizerProvider
 
 SAMPLES = [
     "def add_{i}(a, b):\n    return a + b * {i}\n",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tensorboardX.proto import event_pb2
 
-from infrastructure.tracking import FileMetricsTracker
+from codemill.infrastructure.tracking import FileMetricsTracker
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from infrastructure.training.checkpoint_manager import LocalCheckpointManager
-from infrastructure.training.checkpoint_records import RECORD_NAME, read_record
+from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from codemill.infrastructure.training.checkpoint_records import RECORD_NAME, read_record
 from tests.support.torchrun import quiet_env, run_bounded, torchrun
 
 RANKS = 2
 WORKER = "import sys\n\nfrom tests.support.ddp_training_worker import main\n\nmain(*sys.argv[1:4])\n"
-CLI = "from presentation.cli.main import main\n\nmain()\n"  # `-m presentation.cli.main` runs nothing
+CLI = "from codemill.presentation.cli.main import main\n\nmain()\n"  # the CLI as torchrun runs it
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 

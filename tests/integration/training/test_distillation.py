@@ -9,22 +9,22 @@ from pathlib import Path
 import pytest
 import torch
 
-from domain.dataset import TaskSpec
-from domain.distillation import DistillationConfig
-from domain.errors import InputError
-from domain.ports.model_trainer import DistillationJob, TrainingJob
-from domain.ports.progress import NullProgress
-from infrastructure.distillation.storage_teacher_cache import StorageTeacherCache
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
-from infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
-from infrastructure.training.distillation import logits_table
-from infrastructure.training.distillation.losses import js_divergence, kl_divergence
-from infrastructure.training.distillation.setup import prepare_distilling_run
-from infrastructure.training.encoding import load_tokenizer
-from infrastructure.training.hf_model_trainer import HfModelTrainer
-from infrastructure.training.model_needs import ModelNeeds
-from infrastructure.training.model_presets import load_model
-from infrastructure.training.run_flags import RunFlags
+from codemill.domain.dataset import TaskSpec
+from codemill.domain.distillation import DistillationConfig
+from codemill.domain.errors import InputError
+from codemill.domain.ports.model_trainer import DistillationJob, TrainingJob
+from codemill.domain.ports.progress import NullProgress
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
+from codemill.infrastructure.training.distillation import logits_table
+from codemill.infrastructure.training.distillation.losses import js_divergence, kl_divergence
+from codemill.infrastructure.training.distillation.setup import prepare_distilling_run
+from codemill.infrastructure.training.distillation.storage_teacher_cache import StorageTeacherCache
+from codemill.infrastructure.training.encoding import load_tokenizer
+from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
+from codemill.infrastructure.training.model_needs import ModelNeeds
+from codemill.infrastructure.training.model_presets import load_model
+from codemill.infrastructure.training.run_flags import RunFlags
 from tests.integration.training.training_data import (
     CLASSIFICATION,
     GENERATION,
@@ -145,7 +145,7 @@ def test_the_cache_round_trips_through_storage_and_is_reused(datasets, tmp_path:
         raise AssertionError("the teacher outputs were computed again")
 
     monkeypatch.setattr(
-        "infrastructure.training.distillation.distilling_trainer.compute_table", no_teacher_run
+        "codemill.infrastructure.training.distillation.distilling_trainer.compute_table", no_teacher_run
     )
     again = dataclasses.replace(
         job,

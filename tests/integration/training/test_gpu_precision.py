@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from domain.ports.progress import NullProgress
-from domain.training import TrainingConfig
-from infrastructure.training.hf_model_trainer import HfModelTrainer
-from infrastructure.training.training_arguments import mixed_precision, training_arguments
+from codemill.domain.ports.progress import NullProgress
+from codemill.domain.training import TrainingConfig
+from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
+from codemill.infrastructure.training.training_arguments import mixed_precision, training_arguments
 from tests.integration.training.training_data import CLASSIFICATION, training_job
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")

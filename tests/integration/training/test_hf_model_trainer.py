@@ -14,12 +14,12 @@ import pytest
 import torch
 from transformers import TrainerCallback
 
-from domain.errors import InputError
-from domain.ports.progress import NullProgress
-from domain.training import TrainingOutcome
-from infrastructure.training.checkpoint_manager import LocalCheckpointManager
-from infrastructure.training.checkpoint_records import RECORD_NAME, sha256_of
-from infrastructure.training.hf_model_trainer import HfModelTrainer
+from codemill.domain.errors import InputError
+from codemill.domain.ports.progress import NullProgress
+from codemill.domain.training import TrainingOutcome
+from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from codemill.infrastructure.training.checkpoint_records import RECORD_NAME, sha256_of
+from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
 from tests.integration.training.training_data import (
     CLASSIFICATION,
     GENERATION,

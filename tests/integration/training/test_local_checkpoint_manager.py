@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infrastructure.training.checkpoint_manager import LocalCheckpointManager
-from infrastructure.training.checkpoint_records import RECORD_NAME, read_record, write_record
+from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from codemill.infrastructure.training.checkpoint_records import RECORD_NAME, read_record, write_record
 
 TRAINER_STATE = ("optimizer.pt", "scheduler.pt", "rng_state.pth", "trainer_state.json")
 

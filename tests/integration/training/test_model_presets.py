@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from domain.errors import InputError
-from infrastructure.training.model_needs import ModelNeeds
-from infrastructure.training.model_presets import load_model
+from codemill.domain.errors import InputError
+from codemill.infrastructure.training.model_needs import ModelNeeds
+from codemill.infrastructure.training.model_presets import load_model
 
 LABELS = ("go", "java", "python")
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import InputError
-from domain.ports.progress import NullProgress
-from infrastructure.training.hf_model_trainer import HfModelTrainer
-from infrastructure.training.model_needs import ModelNeeds
-from infrastructure.training.model_presets import load_model
+from codemill.domain.errors import InputError
+from codemill.domain.ports.progress import NullProgress
+from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
+from codemill.infrastructure.training.model_needs import ModelNeeds
+from codemill.infrastructure.training.model_presets import load_model
 from tests.integration.training.training_data import (
     CLASSIFICATION,
     LANGUAGE_WORDS,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from transformers import Seq2SeqTrainingArguments
 
-from domain.training import TrainingConfig
-from infrastructure.training.training_arguments import training_arguments
+from codemill.domain.training import TrainingConfig
+from codemill.infrastructure.training.training_arguments import training_arguments
 
 
 def test_a_classification_run_maps_every_field(tmp_path: Path) -> None:

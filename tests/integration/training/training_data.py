@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from domain.dataset import Sample, TaskSpec, TaskType
-from domain.ports.model_trainer import TrainingJob
-from domain.training import TrainingConfig
-from infrastructure.datasets.dataset_dict_files import save_dataset_dict
-from infrastructure.datasets.sample_columns import layout_for
-from infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
+from codemill.domain.dataset import Sample, TaskSpec, TaskType
+from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.domain.training import TrainingConfig
+from codemill.infrastructure.datasets.dataset_dict_files import save_dataset_dict
+from codemill.infrastructure.datasets.sample_columns import layout_for
+from codemill.infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
 
 CLASSIFICATION = TaskSpec(task=TaskType.CLASSIFICATION)
 GENERATION = TaskSpec(task=TaskType.GENERATION, subtask="name")

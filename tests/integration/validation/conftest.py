@@ -16,8 +16,8 @@ from tests.integration.training.training_data import CLASSIFICATION, GENERATION,
 
 
 def _train(dataset_dir: Path, task, output: Path, **config) -> Path:
-    from domain.ports.progress import NullProgress
-    from infrastructure.training.hf_model_trainer import HfModelTrainer
+    from codemill.domain.ports.progress import NullProgress
+    from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
 
     outcome = HfModelTrainer().train(training_job(dataset_dir, task, output, **config), NullProgress())
     assert outcome.best_model_dir is not None

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from application.use_cases.manage_checkpoints import CleanupRequest, ManageCheckpoints, Ranking
-from domain.errors import InputError
-from infrastructure.runs.storage_run_repository import StorageRunRepository
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
-from infrastructure.training.checkpoint_manager import LocalCheckpointManager
-from infrastructure.training.checkpoint_records import write_record
-from presentation.container import export_checkpoint_model
+from codemill.application.checkpoints.manage_checkpoints import CleanupRequest, ManageCheckpoints, Ranking
+from codemill.domain.errors import InputError
+from codemill.infrastructure.runs.storage_run_repository import StorageRunRepository
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
+from codemill.infrastructure.training.checkpoint_records import write_record
+from codemill.presentation.container import export_checkpoint_model
 
 LOSSES = {10: 0.9, 20: 0.4, 30: 0.6, 40: 0.7}  # step 20 is the best by loss
 

@@ -11,12 +11,12 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from application.use_cases.validate_model import ValidateModel, ValidateRequest
-from domain.manifest import Manifest
-from infrastructure.inference.calibrated_classifier import CalibratedClassifier
-from infrastructure.plots.matplotlib_plotter import MatplotlibPlotter
-from infrastructure.storage.local_artifact_store import LocalArtifactStore
-from infrastructure.validation.hf_model_inspector import HfModelInspector
+from codemill.application.validation.validate_model import ValidateModel, ValidateRequest
+from codemill.domain.manifest import Manifest
+from codemill.infrastructure.inference.calibrated_classifier import CalibratedClassifier
+from codemill.infrastructure.plots.matplotlib_plotter import MatplotlibPlotter
+from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
+from codemill.infrastructure.validation.hf_model_inspector import HfModelInspector
 from tests.fakes.training_fakes import MemoryRuns
 
 
@@ -120,7 +120,7 @@ def test_a_file_that_differs_from_the_manifest_fails_integrity(
 ) -> None:
     model = copy_of(classifier_dir, tmp_path)
     store = LocalArtifactStore(tmp_path / "published")
-    from infrastructure.runs.storage_run_repository import StorageRunRepository
+    from codemill.infrastructure.runs.storage_run_repository import StorageRunRepository
 
     StorageRunRepository(store).export_model("m", str(model), {})
     shutil.copy(tmp_path / "published" / "models" / "m" / "manifest.json", model / "manifest.json")
@@ -167,7 +167,7 @@ def test_a_checkpoint_of_another_architecture_fails_load(
 def test_a_tokenizer_that_does_not_match_fails_load(
     validate: ValidateModel, classifier_dir: Path, tmp_path: Path
 ) -> None:
-    from infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
+    from codemill.infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenizerProvider
 
     model = copy_of(classifier_dir, tmp_path)
     rng = random.Random(0)

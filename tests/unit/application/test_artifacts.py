@@ -2,8 +2,8 @@ import io
 
 import pytest
 
-from application.artifacts import ArtifactWriter, read_manifest, verify_manifest
-from domain.errors import ArtifactNotFoundError, IntegrityError
+from codemill.application.publishing.artifacts import ArtifactWriter, read_manifest, verify_manifest
+from codemill.domain.errors import ArtifactNotFoundError, IntegrityError
 from tests.fakes.memory_store import InMemoryArtifactStore
 
 

@@ -4,9 +4,9 @@ from collections import Counter
 
 import pytest
 
-from application.datasets.balancing import downsample_majority
-from domain.dataset import Sample
-from domain.errors import InputError
+from codemill.application.datasets.balancing import downsample_majority
+from codemill.domain.dataset import Sample
+from codemill.domain.errors import InputError
 
 
 def labelled(clean: int, vulnerable: int) -> list[Sample]:

@@ -1,10 +1,10 @@
 import pytest
 
-from application.use_cases.build_dataset import BuildDataset, BuildDatasetRequest, UserFile
-from domain.code import CodeUnit, Language, UnitKind
-from domain.corpus import SecurityFinding, UnitRecord
-from domain.dataset import SplitConfig, TaskSpec, TaskType
-from domain.errors import CodemillError, InputError
+from codemill.application.datasets.build_dataset import BuildDataset, BuildDatasetRequest, UserFile
+from codemill.domain.code import CodeUnit, Language, UnitKind
+from codemill.domain.corpus import SecurityFinding, UnitRecord
+from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
+from codemill.domain.errors import CodemillError, InputError
 from tests.fakes.collect_fakes import ExactDedup
 from tests.fakes.dataset_fakes import FakeCorpora, FakeTokenizers, MemoryDatasets, PngPlotter, RowsReader
 

@@ -1,9 +1,9 @@
 import pytest
 
-from application.collection.file_processor import CollectOptions, FileProcessor
-from application.use_cases.collect_data import LSH_INDEX, CollectData, CollectRequest
-from domain.errors import InputError
-from domain.sources import RawFile, SkippedFile
+from codemill.application.collection.collect_data import LSH_INDEX, CollectData, CollectRequest
+from codemill.application.collection.file_processor import CollectOptions, FileProcessor
+from codemill.domain.errors import InputError
+from codemill.domain.sources import RawFile, SkippedFile
 from tests.fakes.collect_fakes import (
     EmailRedactor,
     EvalScanner,

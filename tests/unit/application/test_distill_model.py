@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from application.use_cases.distill_model import DistillModel, DistillRequest
-from domain.distillation import DistillationConfig
-from domain.errors import InputError
-from domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
+from codemill.application.distillation.distill_model import DistillModel, DistillRequest
+from codemill.domain.distillation import DistillationConfig
+from codemill.domain.errors import InputError
+from codemill.domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
 from tests.fakes.distill_fakes import CacheWritingTrainer, FixedProfiler, MemoryTeacherCache, TeacherRuns
 from tests.fakes.training_fakes import FolderCheckpoints, FolderDatasets, ListTracker
 

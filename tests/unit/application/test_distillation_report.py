@@ -1,9 +1,9 @@
 import pytest
 
-from application.distillation_report import build_report, render_report, retention
-from domain.distillation import DistillationConfig
-from domain.model_speed import SpeedFigures
-from domain.ports.model_profiler import ModelProfile
+from codemill.application.distillation.report import build_report, render_report, retention
+from codemill.domain.distillation import DistillationConfig
+from codemill.domain.model_speed import SpeedFigures
+from codemill.domain.ports.model_profiler import ModelProfile
 
 
 def _profile(parameters: int, latency: float, throughput: float, metrics=None) -> ModelProfile:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from application.datasets.length_stats import length_summary
+from codemill.application.datasets.length_stats import length_summary
 
 
 def test_summary_of_lengths() -> None:

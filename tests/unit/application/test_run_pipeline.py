@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from application.artifacts import read_manifest, verify_manifest
-from application.pipeline_report import summary_lines
-from application.use_cases.run_pipeline import PipelineRequest, RunPipeline, read_run
-from domain.errors import InputError, StepStoppedError
+from codemill.application.pipeline.report import summary_lines
+from codemill.application.pipeline.run_pipeline import PipelineRequest, RunPipeline, read_run
+from codemill.application.publishing.artifacts import read_manifest, verify_manifest
+from codemill.domain.errors import InputError, StepStoppedError
 from tests.fakes.memory_store import InMemoryArtifactStore
 from tests.fakes.pipeline_fakes import Calls, fake_scope, plan
 

@@ -5,11 +5,11 @@ from collections import Counter
 
 import pytest
 
-from application.datasets.sample_builders import build_samples, samples_from_rows
-from domain.code import CodeUnit, Language, UnitKind
-from domain.corpus import QualityMetrics, SecurityFinding, UnitRecord
-from domain.dataset import TaskSpec, TaskType
-from domain.errors import InputError
+from codemill.application.datasets.sample_builders import build_samples, samples_from_rows
+from codemill.domain.code import CodeUnit, Language, UnitKind
+from codemill.domain.corpus import QualityMetrics, SecurityFinding, UnitRecord
+from codemill.domain.dataset import TaskSpec, TaskType
+from codemill.domain.errors import InputError
 
 SUMMARIZE = TaskSpec(task=TaskType.GENERATION)
 NAME = TaskSpec(task=TaskType.GENERATION, subtask="name")

@@ -5,10 +5,10 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from application.datasets.splitting import split_samples
-from application.datasets.text_keys import normalized_text
-from domain.dataset import SPLITS, Sample, SplitConfig
-from domain.errors import InputError
+from codemill.application.datasets.splitting import split_samples
+from codemill.application.datasets.text_keys import normalized_text
+from codemill.domain.dataset import SPLITS, Sample, SplitConfig
+from codemill.domain.errors import InputError
 
 
 def random_samples(rng: random.Random, count: int, groups: int, *, labels: str = "") -> list[Sample]:

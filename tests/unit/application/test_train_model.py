@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from application.use_cases.train_model import TrainModel, TrainRequest
-from domain.errors import InputError
-from domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
+from codemill.application.training.train_model import TrainModel, TrainRequest
+from codemill.domain.errors import InputError
+from codemill.domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
 from tests.fakes.training_fakes import (
     FolderCheckpoints,
     FolderDatasets,

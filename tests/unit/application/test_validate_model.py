@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from application.artifacts import ArtifactWriter, read_manifest
-from application.use_cases.validate_model import ValidateModel, ValidateRequest
-from domain.errors import InputError
-from domain.ports.model_inspector import FolderFindings
-from domain.validation import CHECKS
+from codemill.application.publishing.artifacts import ArtifactWriter, read_manifest
+from codemill.application.validation.validate_model import ValidateModel, ValidateRequest
+from codemill.domain.errors import InputError
+from codemill.domain.ports.model_inspector import FolderFindings
+from codemill.domain.validation import CHECKS
 from tests.fakes.memory_store import InMemoryArtifactStore
 from tests.fakes.training_fakes import MemoryRuns
 from tests.fakes.validation_fakes import (

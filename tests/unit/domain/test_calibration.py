@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from domain.calibration import (
+from codemill.domain.calibration import (
     confidences_and_hits,
     expected_calibration_error,
     fit_temperature,
@@ -14,7 +14,7 @@ from domain.calibration import (
     reliability_bins,
     softmax,
 )
-from domain.threshold_sweep import best_threshold, binary_mcc, mcc_at
+from codemill.domain.threshold_sweep import best_threshold, binary_mcc, mcc_at
 
 
 def test_ece_of_two_bins_by_hand() -> None:

@@ -1,7 +1,7 @@
 import pytest
 
-from domain.distillation import DistillationConfig, interpolate, parse_weights
-from domain.errors import InputError
+from codemill.domain.distillation import DistillationConfig, interpolate, parse_weights
+from codemill.domain.errors import InputError
 
 
 def test_the_default_mixes_hard_labels_and_kl_evenly_throughout() -> None:

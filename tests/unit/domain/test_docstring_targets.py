@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.docstring_targets import NO_DOCSTRING, TOO_SHORT, summarize_docstring, summary_target
+from codemill.domain.docstring_targets import NO_DOCSTRING, TOO_SHORT, summarize_docstring, summary_target
 
 GOOGLE = """Fetch rows from the table in batches.
 

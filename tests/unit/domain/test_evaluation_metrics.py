@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-from domain.dataset import TaskType
-from domain.evaluation_metrics import (
+from codemill.domain.dataset import TaskType
+from codemill.domain.evaluation_metrics import (
     DEFAULT_METRIC,
     accuracy,
     exact_match,

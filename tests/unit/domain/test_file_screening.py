@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.file_screening import ScreeningLimits, screen_file
+from codemill.domain.file_screening import ScreeningLimits, screen_file
 
 PY = b"def add(a, b):\n    return a + b\n"
 

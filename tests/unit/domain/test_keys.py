@@ -1,7 +1,7 @@
 import pytest
 
-from domain.errors import InvalidKeyError
-from domain.keys import as_dir_prefix, join_key, validate_key, validate_prefix
+from codemill.domain.errors import InvalidKeyError
+from codemill.domain.keys import as_dir_prefix, join_key, validate_key, validate_prefix
 
 
 @pytest.mark.parametrize("key", ["a", "a/b/c.json", "corpora/x/shard-00001.parquet", "a..b/c"])

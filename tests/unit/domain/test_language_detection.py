@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.code import Language
-from domain.language_detection import detect_language
+from codemill.domain.code import Language
+from codemill.domain.language_detection import detect_language
 
 
 @pytest.mark.parametrize(

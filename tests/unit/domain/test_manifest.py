@@ -1,7 +1,7 @@
 import pytest
 
-from domain.errors import IntegrityError
-from domain.manifest import Manifest, ManifestEntry
+from codemill.domain.errors import IntegrityError
+from codemill.domain.manifest import Manifest, ManifestEntry
 
 
 def test_manifest_round_trips_through_json() -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from domain.name_masking import mask_name
+from codemill.domain.name_masking import mask_name
 
 
 def test_definition_and_recursive_calls_are_masked() -> None:

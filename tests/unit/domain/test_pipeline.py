@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from domain.baselines import defined_name, name_as_summary, split_identifier
-from domain.errors import InputError
-from domain.pipeline import STEPS, StepRecord, check_run_id, new_run_id, select_steps
+from codemill.domain.baselines import defined_name, name_as_summary, split_identifier
+from codemill.domain.errors import InputError
+from codemill.domain.pipeline import STEPS, StepRecord, check_run_id, new_run_id, select_steps
 
 
 def test_run_ids_are_utc_time_and_config_hash() -> None:

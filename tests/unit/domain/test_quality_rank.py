@@ -1,6 +1,6 @@
 import pytest
 
-from domain.quality_rank import rank_for_complexity
+from codemill.domain.quality_rank import rank_for_complexity
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.code import Language
-from domain.shingles import code_tokens, shingles
+from codemill.domain.code import Language
+from codemill.domain.shingles import code_tokens, shingles
 
 
 def test_python_tokens_drop_hash_comments_and_keep_floor_division() -> None:

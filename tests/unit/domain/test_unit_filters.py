@@ -4,8 +4,14 @@ import dataclasses
 
 import pytest
 
-from domain.code import CodeUnit, Language, UnitKind
-from domain.unit_filters import FilterConfig, has_empty_body, is_test_path, rejection_reasons, unit_flags
+from codemill.domain.code import CodeUnit, Language, UnitKind
+from codemill.domain.unit_filters import (
+    FilterConfig,
+    has_empty_body,
+    is_test_path,
+    rejection_reasons,
+    unit_flags,
+)
 
 GOOD_PYTHON = "def area(width, height):\n    total = width * height\n    return total\n"
 

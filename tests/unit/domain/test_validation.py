@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import InputError
-from domain.quality_metrics import confusion_matrix, quality_metrics
-from domain.validation import (
+from codemill.domain.errors import InputError
+from codemill.domain.quality_metrics import confusion_matrix, quality_metrics
+from codemill.domain.validation import (
     CheckResult,
     SplitPredictions,
     failure_lines,

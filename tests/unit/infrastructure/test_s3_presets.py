@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import ConfigurationError
-from infrastructure.storage.s3_client import build_s3_client
-from infrastructure.storage.s3_presets import S3ConnectionConfig, resolve_endpoint
+from codemill.domain.errors import ConfigurationError
+from codemill.infrastructure.storage.s3_client import build_s3_client
+from codemill.infrastructure.storage.s3_presets import S3ConnectionConfig, resolve_endpoint
 
 PRESET_CASES = [
     (S3ConnectionConfig(provider="aws"), (None, "us-east-1", "virtual")),

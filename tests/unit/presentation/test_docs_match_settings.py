@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from presentation.settings import reference_rows
+from codemill.presentation.settings import reference_rows
 
 ROOT = Path(__file__).resolve().parents[3]
 

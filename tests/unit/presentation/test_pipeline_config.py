@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import InputError
-from presentation.pipeline_config import (
+from codemill.domain.errors import InputError
+from codemill.presentation.pipeline_config import (
     DEFAULTS,
     load_config,
     split_config,

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import ConfigurationError
-from presentation.settings import env_name, load_settings, masked
+from codemill.domain.errors import ConfigurationError
+from codemill.presentation.settings import env_name, load_settings, masked
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""ManageCheckpoints: scan, rank, clean up and export a training run's checkpoints."""

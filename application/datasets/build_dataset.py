@@ -1,0 +1,278 @@
+"""BuildDataset: task datasets from a corpus or a user's file, with leakage-free splits."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from codemill.application.datasets.balancing import downsample_majority
+from codemill.application.datasets.card import render_card
+from codemill.application.datasets.decontamination import assert_no_exact_overlap, overlap_report
+from codemill.application.datasets.length_stats import length_summary
+from codemill.application.datasets.sample_builders import build_samples, samples_from_rows
+from codemill.application.datasets.splitting import split_samples
+from codemill.application.publishing.hashing import config_hash
+from codemill.domain.dataset import SPLITS, Sample, SplitConfig, TaskSpec, TaskType
+from codemill.domain.errors import InputError
+from codemill.domain.manifest import Manifest
+from codemill.domain.ports.corpus_repository import CorpusRepository
+from codemill.domain.ports.dataset_repository import DatasetBundle, DatasetRepository
+from codemill.domain.ports.deduplicator import Deduplicator
+from codemill.domain.ports.plotter import Plotter
+from codemill.domain.ports.progress import NullProgress, ProgressReporter
+from codemill.domain.ports.tabular_reader import TabularReader
+from codemill.domain.ports.tokenizers import TextTokenizer, TokenizerProvider
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserFile:
+    """A user's own labelled file (JSONL, CSV or Parquet) and its columns."""
+
+    location: str
+    code_column: str = "code"
+    label_column: str | None = None
+    target_column: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildDatasetRequest:
+    name: str
+    task: TaskSpec
+    corpus: str | None = None
+    user_file: UserFile | None = None
+    split: SplitConfig = field(default_factory=SplitConfig)
+    tokenizer: str | None = None  # None: train a byte-level BPE on the train split
+    vocab_size: int = 8000
+    max_input_length: int = 512
+    max_target_length: int = 64
+    max_samples: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildDatasetResult:
+    name: str
+    manifest: Manifest
+    stats: dict[str, Any]
+
+
+class BuildDataset:
+    """Turn a collected corpus (or a user's labelled file) into a task dataset.
+
+    - Every unit or row is either a sample or counted under a skip reason.
+    - Splits are group-aware: one source file (or repository) and one
+      near-duplicate cluster never straddle two splits; the exact overlap of
+      validation and test with train is checked and must be 0; near overlaps
+      are counted and reported.
+    - Every bad input (missing columns, no samples, a single class, a ratio
+      that leaves a split empty) stops with one line before anything is written.
+    - The dataset is published with its tokenizer, label map, stats and card;
+      its manifest is written last.
+    """
+
+    def __init__(
+        self,
+        *,
+        corpora: CorpusRepository,
+        datasets: DatasetRepository,
+        tokenizers: TokenizerProvider,
+        reader: TabularReader,
+        dedup_factory: Callable[[], Deduplicator],
+        plotter: Plotter,
+        progress: ProgressReporter | None = None,
+    ) -> None:
+        self._corpora = corpora
+        self._datasets = datasets
+        self._tokenizers = tokenizers
+        self._reader = reader
+        self._dedup_factory = dedup_factory
+        self._plotter = plotter
+        self._progress = progress or NullProgress()
+
+    def execute(self, request: BuildDatasetRequest) -> BuildDatasetResult:
+        started = time.perf_counter()
+        _validate(request)
+        samples, skipped, source = self._load(request)
+        splits = split_samples(samples, request.split, stratify=_stratified(request.task))
+        splits["train"], dropped = self._balance(request, splits["train"])
+        label_names = _label_names(request.task, samples)
+        overlap = overlap_report(splits, near=self._dedup_factory())
+        assert_no_exact_overlap(overlap)
+        tokenizer = self._tokenizer(request, splits["train"])
+        tokens = _token_stats(tokenizer, splits, request)
+        stats = {
+            "task": dataclasses.asdict(request.task) | {"subtask": request.task.effective_subtask},
+            "source": source,
+            "samples": len(samples),
+            "skipped": dict(sorted(skipped.items())),
+            "balance_dropped": dropped,
+            "splits": {name: len(part) for name, part in splits.items()},
+            "labels": _label_counts(splits),
+            "decontamination": overlap,
+            "tokenizer": {"name": tokenizer.name, "vocab_size": tokenizer.vocab_size},
+            "tokens": tokens,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        plots = self._plots(tokenizer, splits, request)
+        bundle = DatasetBundle(
+            task=request.task,
+            label_names=label_names,
+            tokenizer_files=tokenizer.files(),
+            stats=stats,
+            card=render_card(request.name, stats, sorted(plots)),
+            plots=plots,
+            source_manifest_sha256=str(source["manifest_sha256"]),
+            config_hash=config_hash(request),
+        )
+        manifest = self._datasets.publish(request.name, splits, bundle)
+        return BuildDatasetResult(name=request.name, manifest=manifest, stats=stats)
+
+    def _load(self, request: BuildDatasetRequest) -> tuple[list[Sample], Counter[str], dict[str, Any]]:
+        if request.corpus is not None:
+            manifest = self._corpora.manifest(request.corpus)
+            records = self._corpora.iter_records(request.corpus)
+            samples, skipped = build_samples(
+                records,
+                request.task,
+                group_by=request.split.group_by,
+                scanned_languages=self._scanned_languages(request),
+            )
+            digest = hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
+            source = {"corpus": request.corpus, "manifest_sha256": digest}
+        else:
+            assert request.user_file is not None
+            samples, skipped = self._user_samples(request.task, request.user_file)
+            source = {
+                "file": request.user_file.location,
+                "manifest_sha256": self._reader.fingerprint(request.user_file.location),
+            }
+        samples = _cap(samples, request.max_samples, request.split.seed)
+        if not samples:
+            reasons = ", ".join(f"{k}={v}" for k, v in skipped.most_common()) or "the source is empty"
+            raise InputError(f"no samples for task {request.task.task}: every unit was skipped ({reasons})")
+        return samples, skipped, source
+
+    def _scanned_languages(self, request: BuildDatasetRequest) -> list[str] | None:
+        """Security labels are only meaningful where the scanner ran."""
+        if request.task.task is not TaskType.SECURITY or request.corpus is None:
+            return None
+        scanned = self._corpora.stats(request.corpus).get("security", {}).get("scanned_languages")
+        if not scanned:
+            raise InputError(
+                f"corpus {request.corpus!r} has no security scan results (collected with --no-security, "
+                "or no Python code): collect it again with the scan on"
+            )
+        return list(scanned)
+
+    def _user_samples(self, task: TaskSpec, user: UserFile) -> tuple[list[Sample], Counter[str]]:
+        wanted = [user.code_column] + [c for c in (user.label_column, user.target_column) if c]
+        available = self._reader.columns(user.location)
+        missing = [c for c in wanted if c not in available]
+        if missing:
+            raise InputError(
+                f"{user.location} has no column {', '.join(missing)}; its columns are {', '.join(available)}"
+            )
+        if task.task is TaskType.GENERATION and not user.target_column:
+            raise InputError("a generation dataset from a file needs --target-column")
+        if task.task is not TaskType.GENERATION and not user.label_column:
+            raise InputError(f"a {task.task} dataset from a file needs --label-column")
+        rows = self._reader.rows(user.location, wanted)
+        return samples_from_rows(
+            rows,
+            task,
+            code_column=user.code_column,
+            label_column=user.label_column,
+            target_column=user.target_column,
+        )
+
+    def _balance(self, request: BuildDatasetRequest, samples: list[Sample]) -> tuple[list[Sample], int]:
+        """Down-sample the majority class of the train split only; evaluation keeps the real mix."""
+        if request.task.balance is None or request.task.task is not TaskType.SECURITY:
+            return samples, 0
+        if request.task.effective_subtask != "binary":
+            raise InputError("--balance applies to the binary security task only")
+        return downsample_majority(samples, request.task.balance, request.split.seed)
+
+    def _tokenizer(self, request: BuildDatasetRequest, train: Sequence[Sample]) -> TextTokenizer:
+        if request.tokenizer:
+            return self._tokenizers.pretrained(request.tokenizer)
+        texts = [s.text for s in train] + [s.target for s in train if s.target]
+        return self._tokenizers.train(texts, vocab_size=request.vocab_size)
+
+    def _plots(
+        self, tokenizer: TextTokenizer, splits: Mapping[str, Sequence[Sample]], request: BuildDatasetRequest
+    ) -> dict[str, bytes]:
+        train = splits["train"]
+        plots = {
+            "input_lengths.png": self._plotter.histogram(
+                tokenizer.lengths([s.text for s in train]),
+                title="Input tokens per sample (train)",
+                xlabel="tokens",
+                limit=request.max_input_length,
+            )
+        }
+        targets = [s.target for s in train if s.target]
+        if targets:
+            plots["target_lengths.png"] = self._plotter.histogram(
+                tokenizer.lengths(targets),
+                title="Target tokens per sample (train)",
+                xlabel="tokens",
+                limit=request.max_target_length,
+            )
+        return plots
+
+
+def _validate(request: BuildDatasetRequest) -> None:
+    if (request.corpus is None) == (request.user_file is None):
+        raise InputError("give exactly one source: a corpus name or a data file")
+    if request.vocab_size < 300:
+        raise InputError(f"vocab size must be at least 300 (256 bytes + specials), got {request.vocab_size}")
+    if request.max_input_length < 8 or request.max_target_length < 2:
+        raise InputError("max input length must be >= 8 and max target length >= 2 tokens")
+
+
+def _stratified(task: TaskSpec) -> bool:
+    return task.task is TaskType.CLASSIFICATION or (
+        task.task is TaskType.SECURITY and task.effective_subtask == "binary"
+    )
+
+
+def _cap(samples: list[Sample], limit: int | None, seed: int) -> list[Sample]:
+    if limit is None or len(samples) <= limit:
+        return samples
+    keep = sorted(random.Random(seed).sample(range(len(samples)), limit))
+    return [samples[i] for i in keep]
+
+
+def _label_names(task: TaskSpec, samples: Sequence[Sample]) -> tuple[str, ...]:
+    if task.task is TaskType.GENERATION:
+        return ()
+    names = {s.label for s in samples if s.label is not None} | {x for s in samples for x in s.labels}
+    if task.task is TaskType.CLASSIFICATION and len(names) < 2:
+        raise InputError(f"classification needs at least 2 classes; every sample is {sorted(names)}")
+    return tuple(sorted(names))
+
+
+def _label_counts(splits: Mapping[str, Sequence[Sample]]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for name in SPLITS:
+        counter = Counter(s.label for s in splits[name] if s.label is not None)
+        counter.update(x for s in splits[name] for x in s.labels)
+        counts[name] = dict(sorted(counter.items()))
+    return counts
+
+
+def _token_stats(
+    tokenizer: TextTokenizer, splits: Mapping[str, Sequence[Sample]], request: BuildDatasetRequest
+) -> dict[str, Any]:
+    every = [s for name in SPLITS for s in splits[name]]
+    stats = {"input": length_summary(tokenizer.lengths([s.text for s in every]), request.max_input_length)}
+    targets = [s.target for s in every if s.target]
+    if targets:
+        stats["target"] = length_summary(tokenizer.lengths(targets), request.max_target_length)
+    return stats

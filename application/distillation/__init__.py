@@ -1,0 +1,1 @@
+"""DistillModel: a teacher and a dataset -> a smaller student and its retention report."""

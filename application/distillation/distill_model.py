@@ -1,0 +1,296 @@
+"""DistillModel: train a smaller student to match a trained teacher, and report what was kept and gained."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codemill.application.distillation.report import build_report, render_report
+from codemill.application.publishing.hashing import config_hash
+from codemill.application.training.model_card import render_model_card
+from codemill.application.training.publication import (
+    Resume,
+    RunPublisher,
+    RunResumer,
+    exportable,
+    label_names,
+    manifest_sha256,
+    run_status,
+    task_of,
+)
+from codemill.domain.dataset import TaskSpec
+from codemill.domain.distillation import DistillationConfig
+from codemill.domain.errors import ArtifactNotFoundError, InputError
+from codemill.domain.evaluation_metrics import DEFAULT_METRIC
+from codemill.domain.manifest import Manifest
+from codemill.domain.names import check_name
+from codemill.domain.ports.checkpoint_manager import CheckpointManager
+from codemill.domain.ports.dataset_repository import DatasetRepository
+from codemill.domain.ports.metrics_tracker import MetricsTracker
+from codemill.domain.ports.model_profiler import ModelProfiler
+from codemill.domain.ports.model_trainer import DistillationJob, ModelTrainer, TrainingJob
+from codemill.domain.ports.progress import NullProgress, ProgressReporter
+from codemill.domain.ports.run_repository import RunRepository
+from codemill.domain.ports.teacher_cache import TeacherCache
+from codemill.domain.training import TrainingConfig, TrainingOutcome
+
+log = logging.getLogger("codemill.distill")
+REPORT_JSON, REPORT_MD = "distillation_report.json", "distillation_report.md"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistillRequest:
+    teacher: str  # an exported model in storage (models/TEACHER)
+    dataset: str
+    name: str  # the student's run and model name
+    student: str = "tiny"  # a preset, 'half' (the teacher with half its layers) or a local path
+    config: TrainingConfig = field(default_factory=TrainingConfig)  # the student's training budget
+    distillation: DistillationConfig = field(default_factory=DistillationConfig)
+    resume: Resume = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistillResult:
+    name: str
+    status: str  # 'completed', 'stopped_early', 'interrupted', 'diverged'
+    metrics: dict[str, float]  # the student's, on the test split
+    teacher_metrics: dict[str, float]
+    retention: float | None  # student / teacher on the monitored metric
+    report: dict[str, Any]  # empty when no model was exported
+    model_manifest: Manifest | None
+    run_manifest: Manifest | None
+
+
+class DistillModel:
+    """Distill a trained teacher into a student on a dataset, with TrainModel's trainer and checkpoints.
+
+    - The teacher must be an exported model of the dataset's task; the
+      trainer checks that it shares the dataset's tokenizer and labels, all
+      before training starts, each with a one-line error.
+    - The teacher's top-k outputs are cached in storage under
+      `distill-cache/KEY/` (KEY: sha256 of the teacher's and the dataset's
+      manifests, k and the input lengths) and reused by later runs; the
+      online teacher is used when the cache is off or hidden states are matched.
+    - Checkpoints, resume and the run record work as in TrainModel; the run
+      record adds the teacher and the report.
+    - A finished run exports the student to `models/NAME/` like a trained
+      model, with `distillation_report.json` and `.md`: teacher and student
+      test metrics, retention, parameters, weights on disk, CPU latency (p50,
+      batch 1), throughput (batch 32) and the speed-up.
+    """
+
+    def __init__(
+        self,
+        *,
+        datasets: DatasetRepository,
+        trainer: ModelTrainer,
+        checkpoints: CheckpointManager,
+        runs: RunRepository,
+        teacher_cache: TeacherCache,
+        profiler: ModelProfiler,
+        tracker_factory: Callable[[str], MetricsTracker],
+        workdir: str,
+        progress: ProgressReporter | None = None,
+        is_main_process: Callable[[], bool] = lambda: True,
+        versions: Mapping[str, str] | None = None,
+    ) -> None:
+        self._datasets = datasets
+        self._trainer = trainer
+        self._runs = runs
+        self._cache = teacher_cache
+        self._profiler = profiler
+        self._resumer = RunResumer(checkpoints, runs)
+        self._publisher = RunPublisher(runs, tracker_factory, versions or {})
+        self._workdir = Path(workdir)
+        self._progress = progress or NullProgress()
+        self._is_main = is_main_process
+
+    def execute(self, request: DistillRequest) -> DistillResult:
+        check_name(request.name, what="run")
+        check_name(request.teacher, what="model")
+        if request.name == request.teacher:
+            raise InputError(f"the student needs a name of its own, not the teacher's ({request.teacher!r})")
+        manifest = self._datasets.manifest(request.dataset)
+        task = task_of(manifest)
+        teacher_manifest = self._teacher_manifest(request.teacher)
+        self._check_teacher_task(request.teacher, task)
+        config = dataclasses.replace(request.config, model=request.student)
+        job, cache_key, cache_hit = self._job(request, manifest, teacher_manifest, config)
+        outcome = self._trainer.train(job, self._progress)
+        if not self._is_main():
+            return _result(request.name, outcome, {}, None, None)
+        self._keep_cache(job, cache_key, cache_hit, request)
+        report = self._report(request, job, outcome) if exportable(outcome) else {}
+        model_manifest, run_manifest = self._publisher.publish(
+            name=request.name,
+            dataset=request.dataset,
+            dataset_manifest=manifest,
+            job=job,
+            outcome=outcome,
+            model_files=self._model_files(request, task, outcome, report) if report else None,
+            record={
+                "teacher": request.teacher,
+                "teacher_manifest_sha256": manifest_sha256(teacher_manifest),
+                "student": request.student,
+                "distillation": dataclasses.asdict(request.distillation),
+                "report": report or None,
+            },
+        )
+        return _result(request.name, outcome, report, model_manifest, run_manifest)
+
+    def _teacher_manifest(self, teacher: str) -> Manifest:
+        try:
+            return self._runs.model_manifest(teacher)
+        except ArtifactNotFoundError:
+            raise InputError(
+                f"teacher model {teacher!r} is not in storage: train it first "
+                f"(codemill train DATASET --name {teacher}) or pick one of codemill storage ls models/"
+            ) from None
+
+    def _check_teacher_task(self, teacher: str, task: TaskSpec) -> None:
+        """The teacher's run record names the task it learnt; without one, the trainer checks the model."""
+        try:
+            learnt = self._runs.record(teacher).get("task")
+        except ArtifactNotFoundError:
+            return
+        if not isinstance(learnt, Mapping):
+            return
+        theirs = (
+            str(learnt.get("task", "")),
+            str(learnt.get("subtask", "")),
+            str(learnt.get("label_field", "")),
+        )
+        ours = (task.task.value, task.subtask, task.label_field)
+        if theirs != ours:
+            raise InputError(
+                f"teacher {teacher!r} was trained for {_task_name(*theirs)} but the dataset is "
+                f"{_task_name(*ours)}: distill on a dataset of the teacher's task"
+            )
+
+    def _job(
+        self, request: DistillRequest, manifest: Manifest, teacher_manifest: Manifest, config: TrainingConfig
+    ) -> tuple[TrainingJob, str, bool]:
+        folder = self._datasets.local_copy(request.dataset)
+        teacher_dir = self._runs.fetch_model(request.teacher, str(self._workdir / "models"))
+        key = teacher_cache_key(teacher_manifest, manifest, request.distillation, config)
+        cache_dir, hit = None, False
+        if not request.distillation.needs_online_teacher:
+            cache_dir = str(self._workdir / "distill-cache" / key)
+            hit = self._cache.fetch(key, cache_dir)
+            log.info("teacher outputs: %s", "cached in storage" if hit else "computed once, then cached")
+        run_dir = self._workdir / "runs" / request.name
+        digest = config_hash(
+            request.dataset,
+            manifest.to_json(),
+            config,
+            request.distillation,
+            manifest_sha256(teacher_manifest),
+        )
+        job = TrainingJob(
+            dataset_dir=folder,
+            task=task_of(manifest),
+            label_names=label_names(Path(folder)),
+            config=config,
+            output_dir=str(run_dir),
+            config_hash=digest,
+            resume_from=self._resumer.resume_point(
+                request.name, request.resume, run_dir / "checkpoints", digest
+            ),
+            distillation=DistillationJob(
+                teacher_dir=teacher_dir, config=request.distillation, cache_dir=cache_dir
+            ),
+        )
+        return job, key, hit
+
+    def _keep_cache(self, job: TrainingJob, key: str, hit: bool, request: DistillRequest) -> None:
+        """Publish the teacher outputs the trainer computed (its folder exists once complete)."""
+        assert job.distillation is not None
+        folder = job.distillation.cache_dir
+        if hit or folder is None or not Path(folder).is_dir():
+            return
+        metadata = {
+            "teacher": request.teacher,
+            "dataset": request.dataset,
+            "top_k": request.distillation.top_k,
+        }
+        self._cache.publish(key, folder, metadata)
+
+    def _report(self, request: DistillRequest, job: TrainingJob, outcome: TrainingOutcome) -> dict[str, Any]:
+        assert job.distillation is not None and outcome.best_model_dir is not None
+        metric, mode = job.config.monitored(DEFAULT_METRIC[job.task.task])
+        teacher = self._profiler.profile(job.distillation.teacher_dir, job, evaluate=True)
+        student = self._profiler.profile(outcome.best_model_dir, job, evaluate=False)
+        report = build_report(
+            teacher=request.teacher,
+            student=request.name,
+            dataset=request.dataset,
+            metric=metric,
+            mode=mode,
+            teacher_profile=teacher,
+            student_profile=student,
+            student_metrics=outcome.metrics,
+            config=request.distillation,
+        )
+        log.info(
+            "student %s keeps %s of the teacher's %s with %s of its parameters, %.2fx faster",
+            request.name,
+            "-" if report["retention"] is None else f"{report['retention']:.1%}",
+            metric,
+            "-" if report["params_ratio"] is None else f"{report['params_ratio']:.1%}",
+            report["speedup"],
+        )
+        return report
+
+    def _model_files(
+        self, request: DistillRequest, task: TaskSpec, outcome: TrainingOutcome, report: Mapping[str, Any]
+    ) -> dict[str, bytes]:
+        markdown = render_report(report)
+        card = render_model_card(request.name, request.dataset, task, outcome, str(report["metric"]))
+        return {
+            "README.md": (card + "\n" + markdown.replace("# Distillation", "## Distillation", 1)).encode(
+                "utf-8"
+            ),
+            "metrics.json": json.dumps(outcome.metrics, indent=2).encode("utf-8"),
+            REPORT_JSON: json.dumps(report, indent=2, sort_keys=True).encode("utf-8"),
+            REPORT_MD: markdown.encode("utf-8"),
+        }
+
+
+def teacher_cache_key(
+    teacher: Manifest, dataset: Manifest, options: DistillationConfig, config: TrainingConfig
+) -> str:
+    """sha256 of what decides the teacher's cached outputs: both manifests, k and the input lengths."""
+    decided_by = {
+        "teacher": manifest_sha256(teacher),
+        "dataset": manifest_sha256(dataset),
+        "top_k": options.top_k,
+        "max_input_length": config.max_input_length,
+        "max_target_length": config.max_target_length,
+    }
+    return hashlib.sha256(json.dumps(decided_by, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _task_name(task: str, subtask: str, label_field: str) -> str:
+    detail = subtask or label_field
+    return f"{task}/{detail}" if detail else task
+
+
+def _result(
+    name: str, outcome: TrainingOutcome, report: dict[str, Any], model: Manifest | None, run: Manifest | None
+) -> DistillResult:
+    return DistillResult(
+        name=name,
+        status=run_status(outcome),
+        metrics=dict(outcome.metrics),
+        teacher_metrics=dict(report.get("teacher_metrics", {})),
+        retention=report.get("retention"),
+        report=report,
+        model_manifest=model,
+        run_manifest=run,
+    )

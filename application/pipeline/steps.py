@@ -1,0 +1,123 @@
+"""What each pipeline step runs, where it publishes, what it reads, and what it tells the summary."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from codemill.application.pipeline.baseline import baseline_score
+from codemill.application.pipeline.plan import PipelinePlan, PipelineScope
+from codemill.domain.errors import StepStoppedError
+
+_FINISHED = {"completed", "stopped_early"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepRunner:
+    output: str  # the prefix of its published output, in the run's store
+    reads: tuple[str, ...]  # the steps whose outputs it reads
+    run: Callable[[], dict[str, Any]]  # runs the step; returns its summary
+
+
+def step_runners(plan: PipelinePlan, scope: PipelineScope) -> dict[str, StepRunner]:
+    runners = {
+        "collect": StepRunner(
+            output=f"corpora/{plan.collect.name}", reads=(), run=lambda: _collect(plan, scope)
+        ),
+        "dataset": StepRunner(
+            output=f"datasets/{plan.dataset.name}", reads=("collect",), run=lambda: _dataset(plan, scope)
+        ),
+        "train": StepRunner(
+            output=f"models/{plan.train.name}", reads=("dataset",), run=lambda: _train(plan, scope)
+        ),
+    }
+    if plan.distill is not None:
+        runners["distill"] = StepRunner(
+            output=f"models/{plan.distill.name}",
+            reads=("dataset", "train"),
+            run=lambda: _distill(plan, scope),
+        )
+    if plan.validate is not None:
+        model_step = "distill" if plan.distill is not None else "train"
+        runners["validate"] = StepRunner(
+            output=validation_prefix(plan.validate.model),
+            reads=("dataset", model_step),
+            run=lambda: _validate(plan, scope),
+        )
+    return runners
+
+
+def validation_prefix(model: str) -> str:
+    return f"validations/{model}"
+
+
+def _collect(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
+    stats = scope.collect.execute(plan.collect).stats
+    return {
+        "name": plan.collect.name,
+        "files": stats.get("files", {}).get("parsed", 0),
+        "megabytes": round(stats.get("files", {}).get("bytes", 0) / 1e6, 2),
+        "units": stats.get("units", {}).get("kept", 0),
+        "rejected": stats.get("units", {}).get("rejected", 0),
+        "sources": stats.get("sources", []),
+    }
+
+
+def _dataset(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
+    request = plan.dataset
+    stats = scope.dataset.execute(request).stats
+    name = request.name
+    baseline = baseline_score(request.task, scope.samples(name, "train"), scope.samples(name, "test"))
+    return {
+        "name": name,
+        "task": f"{request.task.task}/{request.task.effective_subtask}",
+        "splits": dict(stats.get("splits", {})),
+        "baseline": dataclasses.asdict(baseline) if baseline is not None else None,
+    }
+
+
+def _train(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
+    result = scope.train.execute(dataclasses.replace(plan.train, resume="auto"))
+    _check_finished("train", result.status, result.model_manifest, plan.train.name)
+    return {
+        "name": result.name,
+        "model": plan.train.config.model,
+        "status": result.status,
+        "best_step": result.best_step,
+        "metrics": dict(result.metrics),
+        "samples_per_second": result.samples_per_second,
+    }
+
+
+def _distill(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
+    assert plan.distill is not None
+    result = scope.distill.execute(dataclasses.replace(plan.distill, resume="auto"))
+    _check_finished("distill", result.status, result.model_manifest, plan.distill.name)
+    return {
+        "name": result.name,
+        "student": plan.distill.student,
+        "status": result.status,
+        "metrics": dict(result.metrics),
+        "teacher_metrics": dict(result.teacher_metrics),
+        "retention": result.retention,
+        "report": dict(result.report),
+    }
+
+
+def _validate(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
+    assert plan.validate is not None
+    report = scope.validate.execute(plan.validate)
+    return {
+        "model": plan.validate.model,
+        "passed": bool(report.passed),
+        "failures": list(report.failures),
+        "checks": {check.name: check.status for check in report.checks},
+    }
+
+
+def _check_finished(step: str, status: str, manifest: object, name: str) -> None:
+    if status not in _FINISHED or manifest is None:
+        hint = "rerun with --resume RUN_ID to continue" if status == "interrupted" else "see the log above"
+        raise StepStoppedError(f"step {step} ({name}) ended {status}, no model was exported: {hint}")

@@ -1,0 +1,1 @@
+"""Publishing shared by every step: artifacts then the manifest last, hashing, republishing."""

@@ -1,1 +1,0 @@
-"""Use cases: one class per module, each with `execute(request) -> result`."""

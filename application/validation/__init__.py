@@ -1,0 +1,1 @@
+"""ValidateModel: a model folder -> checks, calibration, a report and a verdict."""

@@ -1,0 +1,245 @@
+"""ValidateModel: is a model folder (local or in storage) fit to ship? Six checks, a report, a verdict."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from codemill.application.validation.calibration import CalibrationOutcome, calibrate
+from codemill.application.validation.checks import (
+    SMOKE_TEXTS,
+    DatasetInput,
+    dataset_input,
+    guarded,
+    inference_check,
+    integrity_check,
+    load_check,
+    performance_check,
+    quality_check,
+    scored_split,
+    skipped,
+)
+from codemill.application.validation.publishing import MODELS, ReportPublisher, report_files
+from codemill.application.validation.report import report_payload
+from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
+from codemill.domain.names import NAME_PATTERN
+from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.domain.ports.dataset_repository import DatasetRepository
+from codemill.domain.ports.model_inspector import LoadedModel, ModelInspector
+from codemill.domain.ports.plotter import Plotter
+from codemill.domain.ports.run_repository import RunRepository
+from codemill.domain.validation import (
+    CHECKS,
+    QUICK_CHECKS,
+    CheckResult,
+    SplitPredictions,
+    failure_lines,
+    passed,
+)
+
+log = logging.getLogger("codemill.validate")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidateRequest:
+    model: str  # a model name in storage (models/NAME/) or a local folder
+    dataset: str | None = None
+    quick: bool = False  # integrity, load and inference only
+    minimums: Mapping[str, float] = field(default_factory=dict)  # metric -> bound ('ece', 'loss': maximum)
+    max_latency_ms: float | None = None  # bound on the p95 latency at batch 1
+    min_throughput: float | None = None  # samples per second at `batch_size`
+    allow_pickle: bool = False
+    device: str = "auto"
+    batch_size: int = 8
+    report_dir: str | None = None  # local folder for the report files (default: a local model's folder)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidationReport:
+    model: str
+    source: Literal["local", "storage"]
+    checks: tuple[CheckResult, ...]
+    passed: bool
+    failures: tuple[str, ...]  # 'check: reason', one per failed check
+    stored: tuple[str, ...]  # where the report went: local paths and storage keys
+    calibration: str | None  # where calibration.json went, when one was fitted
+    elapsed_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Model:
+    name: str
+    source: Literal["local", "storage"]
+    folder: str | None
+    problem: str = ""  # why the stored model could not be fetched
+
+
+class ValidateModel:
+    """Answer whether a model is fit to ship, with a report and a verdict.
+
+    - Checks, in order: integrity, load, inference, performance, quality,
+      calibration; `quick` runs the first three and skips the others.
+    - Each check catches its own errors into a 'fail' with a one-line reason;
+      checks that need a loaded model are skipped when loading failed.
+    - The model passes when no check failed; `failures` names each failed one.
+    - A stored model's report goes to `validations/NAME/` (manifest last, kind
+      'validation') and its calibration.json is added to `models/NAME/`
+      (every other file kept, manifest last); a local model's report and
+      calibration.json go into its folder (the report into `report_dir` when given).
+    """
+
+    def __init__(
+        self,
+        *,
+        inspector: ModelInspector,
+        datasets: DatasetRepository,
+        runs: RunRepository,
+        store: ArtifactStore,
+        plotter: Plotter,
+        folder_store: Callable[[str], ArtifactStore],
+        cache_dir: str,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._inspector = inspector
+        self._datasets = datasets
+        self._runs = runs
+        self._plotter = plotter
+        self._publisher = ReportPublisher(store, folder_store)
+        self._cache_dir = cache_dir
+        self._clock = clock
+
+    def execute(self, request: ValidateRequest) -> ValidationReport:
+        started = self._clock()
+        model = self._resolve(request.model)
+        checks, calibration = self._checks(request, model)
+        elapsed = self._clock() - started
+        payload = report_payload(
+            model=model.name, source=model.source, dataset=request.dataset, checks=checks, elapsed_s=elapsed
+        )
+        files = report_files(payload, calibration)
+        if model.source == "local" and model.folder is not None:
+            placement = self._publisher.local(model.folder, request.report_dir, files)
+        else:
+            metadata = {"model": model.name, "dataset": request.dataset, "passed": payload["passed"]}
+            placement = self._publisher.stored(model.name, request.report_dir, files, metadata)
+        for line in failure_lines(checks):
+            log.info("failed: %s", line)
+        return ValidationReport(
+            model=model.name,
+            source=model.source,
+            checks=checks,
+            passed=passed(checks),
+            failures=failure_lines(checks),
+            stored=placement.stored,
+            calibration=placement.calibration,
+            elapsed_s=elapsed,
+        )
+
+    def _resolve(self, model: str) -> _Model:
+        """A model name published in storage wins over a local folder of the same name."""
+        folder = Path(model).expanduser()
+        stored = NAME_PATTERN.fullmatch(model) is not None and self._published(model)
+        if folder.is_dir() and not stored:
+            return _Model(name=folder.resolve().name, source="local", folder=str(folder.resolve()))
+        if not stored:
+            raise InputError(
+                f"model {model!r} is neither a local folder nor a model published in storage "
+                "(list them with: codemill storage ls models/)"
+            )
+        try:
+            fetched = self._runs.fetch_model(model, str(Path(self._cache_dir) / MODELS))
+        except IntegrityError as exc:
+            return _Model(name=model, source="storage", folder=None, problem=str(exc))
+        return _Model(name=model, source="storage", folder=fetched)
+
+    def _published(self, name: str) -> bool:
+        try:
+            self._runs.model_manifest(name)
+        except ArtifactNotFoundError:
+            return False
+        return True
+
+    def _checks(
+        self, request: ValidateRequest, model: _Model
+    ) -> tuple[tuple[CheckResult, ...], CalibrationOutcome | None]:
+        if model.folder is None:
+            failed = CheckResult(name="integrity", status="fail", details=model.problem)
+            return (failed, *(skipped(n, "the model could not be fetched") for n in CHECKS[1:])), None
+        folder = model.folder
+        integrity = guarded(
+            "integrity",
+            lambda: integrity_check(self._inspector.check_files(folder, allow_pickle=request.allow_pickle)),
+        )
+        loaded: list[LoadedModel] = []
+
+        def load() -> CheckResult:
+            loaded.append(
+                self._inspector.load(folder, allow_pickle=request.allow_pickle, device=request.device)
+            )
+            return load_check(loaded[0])
+
+        results = [integrity, guarded("load", load)]
+        if not loaded or results[1].status == "fail":
+            reason = (
+                "the model did not load" if not loaded else "the model does not fit its tokenizer or labels"
+            )
+            return (*results, *(skipped(n, reason) for n in CHECKS[2:])), None
+        return self._model_checks(request, loaded[0], results)
+
+    def _model_checks(
+        self, request: ValidateRequest, model: LoadedModel, results: list[CheckResult]
+    ) -> tuple[tuple[CheckResult, ...], CalibrationOutcome | None]:
+        results.append(guarded("inference", lambda: inference_check(model, SMOKE_TEXTS)))
+        if request.quick:
+            return (*results, *(skipped(n, "quick mode") for n in CHECKS[len(QUICK_CHECKS) :])), None
+        results.append(
+            guarded(
+                "performance",
+                lambda: performance_check(
+                    model,
+                    SMOKE_TEXTS,
+                    batch_size=request.batch_size,
+                    max_latency_ms=request.max_latency_ms,
+                    min_throughput=request.min_throughput,
+                ),
+            )
+        )
+        if request.dataset is None:
+            reason = "no dataset given (--dataset)"
+            return (*results, skipped("quality", reason), skipped("calibration", reason)), None
+        scored: list[tuple[DatasetInput, SplitPredictions]] = []
+
+        def quality() -> CheckResult:
+            dataset = dataset_input(self._datasets, str(request.dataset))
+            scored.append((dataset, scored_split(model, dataset)))
+            return quality_check(scored[0][1], request.minimums)
+
+        results.append(guarded("quality", quality))
+        outcome = self._calibration(request, model, scored[0] if scored else None)
+        return (*results, outcome.check), outcome
+
+    def _calibration(
+        self,
+        request: ValidateRequest,
+        model: LoadedModel,
+        scored: tuple[DatasetInput, SplitPredictions] | None,
+    ) -> CalibrationOutcome:
+        if scored is None:
+            return CalibrationOutcome(check=skipped("calibration", "the dataset could not be scored"))
+        if model.kind != "single_label":
+            return CalibrationOutcome(
+                check=skipped("calibration", f"applies to single-label classifiers, not {model.kind}")
+            )
+        dataset, test = scored
+        fitted: list[CalibrationOutcome] = []
+
+        def run() -> CheckResult:
+            fitted.append(calibrate(model, dataset.folder, test, self._plotter, request.minimums))
+            return fitted[0].check
+
+        check = guarded("calibration", run)
+        return fitted[0] if fitted else CalibrationOutcome(check=check)
