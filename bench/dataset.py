@@ -65,7 +65,7 @@ def main() -> None:
             started = time.perf_counter()
             result = container.build_dataset().execute(request)
             elapsed = time.perf_counter() - started
-            samples = result.stats["samples"]
+            samples = result.stats.samples
             print(
                 f"{label:22s} {samples:6,} samples in {elapsed:6.2f} s = {samples / elapsed:8,.0f} samples/s "
                 f"({units / elapsed:8,.0f} units/s, {units / elapsed / records_per_s:.2f} of the read rate)"

@@ -56,7 +56,7 @@ def build_dataset(
         name="kinds", corpus="std", task=task, vocab_size=vocab_size, max_input_length=max_length
     )
     stats = container.build_dataset().execute(request).stats
-    print(f"dataset: {stats['samples']:,} samples, classification by {label_field}, vocab {vocab_size}")
+    print(f"dataset: {stats.samples:,} samples, classification by {label_field}, vocab {vocab_size}")
     return Path(container.datasets().local_copy("kinds"))
 
 

@@ -2,15 +2,17 @@
 
 The public facade for other Python services::
 
-    from codemill import Container, CollectRequest
+    from codemill import CollectRequest, Container
 
-    container = Container()
+    container = Container()  # settings from CODEMILL_* variables and .env
     result = container.collect_data().execute(CollectRequest(sources=["./src"], name="mycode"))
 
-The layers install as `codemill.domain`, `codemill.application`,
+It holds the container, the use cases with their requests, results and the
+value types those take, the pipeline's config helpers and the errors. The
+layers install as `codemill.domain`, `codemill.application`,
 `codemill.infrastructure` and `codemill.presentation`. Names here are
-resolved on first use, so `import codemill` stays cheap (the CLI's
-`--help` imports this package too).
+resolved on first use, so `import codemill` stays cheap (the CLI's `--help`
+imports this package too).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
         BuildDataset,
         BuildDatasetRequest,
         BuildDatasetResult,
+        UserFile,
     )
     from codemill.application.distillation.distill_model import DistillModel, DistillRequest, DistillResult
     from codemill.application.pipeline.plan import PipelinePlan
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
         ValidateRequest,
         ValidationReport,
     )
+    from codemill.domain.code import Language
+    from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
+    from codemill.domain.distillation import DistillationConfig
     from codemill.domain.errors import (
         ArtifactNotFoundError,
         CodemillError,
@@ -50,51 +56,51 @@ if TYPE_CHECKING:
         StepStoppedError,
         StorageError,
     )
+    from codemill.domain.training import TrainingConfig
     from codemill.presentation.container import Container
-    from codemill.presentation.settings import Settings, load_settings
+    from codemill.presentation.pipeline_config import load_config as load_pipeline_config
+    from codemill.presentation.pipeline_plan import build_plan as build_pipeline_plan
+    from codemill.presentation.settings import Settings, StorageSettings, load_settings
 
-_EXPORTS: dict[str, str] = {
-    "Container": "codemill.presentation.container",
-    "Settings": "codemill.presentation.settings",
-    "load_settings": "codemill.presentation.settings",
-    **dict.fromkeys(
-        ("CollectData", "CollectRequest", "CollectResult"), "codemill.application.collection.collect_data"
+_APP = "codemill.application"
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "codemill.presentation.container": ("Container",),
+    "codemill.presentation.settings": ("Settings", "StorageSettings", "load_settings"),
+    "codemill.presentation.pipeline_config:load_config": ("load_pipeline_config",),
+    "codemill.presentation.pipeline_plan:build_plan": ("build_pipeline_plan",),
+    f"{_APP}.collection.collect_data": ("CollectData", "CollectRequest", "CollectResult"),
+    f"{_APP}.datasets.build_dataset": (
+        "BuildDataset",
+        "BuildDatasetRequest",
+        "BuildDatasetResult",
+        "UserFile",
     ),
-    **dict.fromkeys(
-        ("BuildDataset", "BuildDatasetRequest", "BuildDatasetResult"),
-        "codemill.application.datasets.build_dataset",
+    f"{_APP}.training.train_model": ("TrainModel", "TrainRequest", "TrainResult"),
+    f"{_APP}.distillation.distill_model": ("DistillModel", "DistillRequest", "DistillResult"),
+    f"{_APP}.validation.validate_model": ("ValidateModel", "ValidateRequest", "ValidationReport"),
+    f"{_APP}.checkpoints.manage_checkpoints": (
+        "ManageCheckpoints",
+        "CleanupRequest",
+        "CleanupResult",
+        "ExportResult",
     ),
-    **dict.fromkeys(
-        ("TrainModel", "TrainRequest", "TrainResult"), "codemill.application.training.train_model"
-    ),
-    **dict.fromkeys(
-        ("DistillModel", "DistillRequest", "DistillResult"), "codemill.application.distillation.distill_model"
-    ),
-    **dict.fromkeys(
-        ("ValidateModel", "ValidateRequest", "ValidationReport"),
-        "codemill.application.validation.validate_model",
-    ),
-    **dict.fromkeys(
-        ("ManageCheckpoints", "CleanupRequest", "CleanupResult", "ExportResult"),
-        "codemill.application.checkpoints.manage_checkpoints",
-    ),
-    **dict.fromkeys(
-        ("RunPipeline", "PipelineRequest", "PipelineResult"), "codemill.application.pipeline.run_pipeline"
-    ),
-    "PipelinePlan": "codemill.application.pipeline.plan",
-    **dict.fromkeys(
-        (
-            "CodemillError",
-            "ConfigurationError",
-            "InputError",
-            "IntegrityError",
-            "StorageError",
-            "ArtifactNotFoundError",
-            "StepStoppedError",
-        ),
-        "codemill.domain.errors",
+    f"{_APP}.pipeline.run_pipeline": ("RunPipeline", "PipelineRequest", "PipelineResult"),
+    f"{_APP}.pipeline.plan": ("PipelinePlan",),
+    "codemill.domain.code": ("Language",),
+    "codemill.domain.dataset": ("TaskSpec", "TaskType", "SplitConfig"),
+    "codemill.domain.training": ("TrainingConfig",),
+    "codemill.domain.distillation": ("DistillationConfig",),
+    "codemill.domain.errors": (
+        "CodemillError",
+        "ConfigurationError",
+        "InputError",
+        "IntegrityError",
+        "StorageError",
+        "ArtifactNotFoundError",
+        "StepStoppedError",
     ),
 }
+_EXPORTS = {name: source for source, names in _SOURCES.items() for name in names}
 
 __all__ = [
     "ArtifactNotFoundError",
@@ -112,24 +118,34 @@ __all__ = [
     "DistillModel",
     "DistillRequest",
     "DistillResult",
+    "DistillationConfig",
     "ExportResult",
     "InputError",
     "IntegrityError",
+    "Language",
     "ManageCheckpoints",
     "PipelinePlan",
     "PipelineRequest",
     "PipelineResult",
     "RunPipeline",
     "Settings",
+    "SplitConfig",
     "StepStoppedError",
     "StorageError",
+    "StorageSettings",
+    "TaskSpec",
+    "TaskType",
     "TrainModel",
     "TrainRequest",
     "TrainResult",
+    "TrainingConfig",
+    "UserFile",
     "ValidateModel",
     "ValidateRequest",
     "ValidationReport",
     "__version__",
+    "build_pipeline_plan",
+    "load_pipeline_config",
     "load_settings",
 ]
 
@@ -140,13 +156,14 @@ def __getattr__(name: str) -> Any:
             return metadata.version("codemill")
         except metadata.PackageNotFoundError:
             return "0+unknown"
-    module = _EXPORTS.get(name)
-    if module is None:
+    source = _EXPORTS.get(name)
+    if source is None:
         raise AttributeError(f"module 'codemill' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    module, _, attribute = source.partition(":")
+    value = getattr(importlib.import_module(module), attribute or name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return list(__all__)

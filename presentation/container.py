@@ -18,8 +18,10 @@ from codemill.application.checkpoints.manage_checkpoints import ManageCheckpoint
 from codemill.application.collection.collect_data import CollectData
 from codemill.application.datasets.build_dataset import BuildDataset
 from codemill.application.distillation.distill_model import DistillModel
+from codemill.application.pipeline.pipeline_runs import PIPELINES, PipelineRuns
 from codemill.application.pipeline.plan import PipelineScope
-from codemill.application.pipeline.run_pipeline import PIPELINES, RunPipeline
+from codemill.application.pipeline.run_pipeline import RunPipeline
+from codemill.application.training.publication import RunPublisher, RunResumer
 from codemill.application.training.train_model import TrainModel
 from codemill.application.validation.validate_model import ValidateModel
 from codemill.domain.errors import ConfigurationError
@@ -38,6 +40,7 @@ from codemill.domain.ports.run_repository import RunRepository
 from codemill.domain.ports.tabular_reader import TabularReader
 from codemill.domain.ports.teacher_cache import TeacherCache
 from codemill.domain.ports.tokenizers import TokenizerProvider
+from codemill.infrastructure import distributed
 from codemill.infrastructure.collection.file_worker import file_worker_factory
 from codemill.infrastructure.executors.process_pool import ProcessPoolParallelExecutor
 from codemill.infrastructure.local_files import copy_atomically, files_under
@@ -193,11 +196,6 @@ def metrics_tracker(tensorboard_dir: str) -> MetricsTracker:
     return FileMetricsTracker(tensorboard_dir)
 
 
-def is_main_process() -> bool:
-    """Rank 0 under torchrun / accelerate (DDP), or a plain process."""
-    return os.environ.get("RANK", "0") == "0"
-
-
 def dedup_factory(collect: CollectSettings) -> Callable[[], Deduplicator]:
     """A picklable factory: worker processes build their own to compute fingerprints."""
     return functools.partial(
@@ -292,31 +290,25 @@ class Container(containers.DeclarativeContainer):
         plotter=plotter,
         progress=progress,
     )
-    train_model = providers.Factory(
-        TrainModel,
-        datasets=datasets,
-        trainer=trainer,
-        checkpoints=checkpoints,
-        runs=runs,
-        tracker_factory=providers.Object(metrics_tracker),
-        workdir=work_dir,
-        progress=progress,
-        is_main_process=providers.Object(is_main_process),
-        versions=providers.Callable(training_versions),
+    # Training runs, shared by train and distill: resume, publish, and who writes under DDP
+    is_main_process = providers.Object(distributed.is_main_process)
+    library_versions = providers.Callable(training_versions)
+    run_resumer = providers.Factory(RunResumer, checkpoints=checkpoints, runs=runs)
+    run_publisher = providers.Factory(
+        RunPublisher, runs=runs, tracker_factory=providers.Object(metrics_tracker), versions=library_versions
     )
-    distill_model = providers.Factory(
-        DistillModel,
+    _training_run = dict(
         datasets=datasets,
         trainer=trainer,
-        checkpoints=checkpoints,
-        runs=runs,
-        teacher_cache=teacher_cache,
-        profiler=model_profiler,
-        tracker_factory=providers.Object(metrics_tracker),
+        resumer=run_resumer,
+        publisher=run_publisher,
         workdir=work_dir,
         progress=progress,
-        is_main_process=providers.Object(is_main_process),
-        versions=providers.Callable(training_versions),
+        is_main_process=is_main_process,
+    )
+    train_model = providers.Factory(TrainModel, **_training_run)
+    distill_model = providers.Factory(
+        DistillModel, **_training_run, runs=runs, teacher_cache=teacher_cache, profiler=model_profiler
     )
 
     validate_model = providers.Factory(
@@ -342,5 +334,6 @@ class Container(containers.DeclarativeContainer):
         RunPipeline,
         store=artifact_store,
         scope=providers.Callable(pipeline_scope, settings, artifact_store, work_dir),
-        versions=providers.Callable(training_versions),
+        versions=library_versions,
     )
+    pipeline_runs = providers.Factory(PipelineRuns, store=artifact_store)

@@ -6,10 +6,10 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from codemill.application.collection.file_processor import CollectOptions, FileResult, UnitCandidate
 from codemill.application.collection.stats import CollectStats
+from codemill.application.collection.summary import CollectSummary, SourceRecord
 from codemill.application.publishing.hashing import config_hash
 from codemill.domain.code import Language
 from codemill.domain.corpus import Rejection
@@ -48,7 +48,7 @@ class CollectRequest:
 class CollectResult:
     name: str
     manifest: Manifest
-    stats: dict[str, Any]
+    stats: CollectSummary
 
 
 class CollectData:
@@ -136,7 +136,7 @@ class CollectData:
         dedup: Deduplicator | None,
         sources: list[CodeSource],
     ) -> CollectResult:
-        stats = CollectStats(sources=[{"source": s.description, "commit": s.commit} for s in sources])
+        stats = CollectStats(sources=[SourceRecord(source=s.description, commit=s.commit) for s in sources])
         started = time.perf_counter()
         sink = self._corpora.create(request.name)
         bar = self._progress.bar("collect", unit="file")
@@ -151,7 +151,7 @@ class CollectData:
                 for candidate in result.candidates:
                     _decide(candidate, sink, dedup, stats)
                 bar.advance(1, units=stats.kept, mb=round(stats.bytes_seen / 1e6, 1))
-            summary = stats.as_dict(seconds=time.perf_counter() - started, workers=request.workers or 1)
+            summary = stats.summary(seconds=time.perf_counter() - started, workers=request.workers or 1)
             manifest = self._publish(request, options, dedup, sink, summary)
         except BaseException:
             sink.abort()
@@ -166,11 +166,11 @@ class CollectData:
         options: CollectOptions,
         dedup: Deduplicator | None,
         sink: CorpusSink,
-        summary: dict[str, Any],
+        summary: CollectSummary,
     ) -> Manifest:
         extra = {LSH_INDEX: dedup.export_index()} if dedup is not None else {}
         return sink.publish(
-            summary,
+            summary.to_dict(),
             extra_artifacts=extra,
             config_hash=config_hash(dataclasses.replace(request, workers=0), options),
             tool_versions=self._tool_versions,

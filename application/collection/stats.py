@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from codemill.application.collection.file_processor import FileResult
+from codemill.application.collection.summary import (
+    CollectSummary,
+    CollectTiming,
+    DedupSummary,
+    FileCounts,
+    LanguageSummary,
+    SecuritySummary,
+    SourceRecord,
+    UnitCounts,
+)
 from codemill.domain.corpus import UnitRecord
 
 
@@ -19,20 +28,20 @@ class _LanguageStats:
     units: int = 0
     errors: Counter[str] = field(default_factory=Counter)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "files": self.files,
-            "parse_success_rate": round(self.clean / self.files, 4) if self.files else 0.0,
-            "mean_parse_ms": round(self.parse_ms / self.files, 3) if self.files else 0.0,
-            "units": self.units,
-            "bytes": self.bytes,
-            "errors": dict(sorted(self.errors.items())),
-        }
+    def summary(self) -> LanguageSummary:
+        return LanguageSummary(
+            files=self.files,
+            parse_success_rate=round(self.clean / self.files, 4) if self.files else 0.0,
+            mean_parse_ms=round(self.parse_ms / self.files, 3) if self.files else 0.0,
+            units=self.units,
+            bytes=self.bytes,
+            errors=dict(sorted(self.errors.items())),
+        )
 
 
 @dataclass
 class CollectStats:
-    """Accumulates per-file results and per-unit decisions into `stats.json`."""
+    """Accumulates per-file results and per-unit decisions into a CollectSummary (`stats.json`)."""
 
     files_seen: int = 0
     bytes_seen: int = 0
@@ -45,7 +54,7 @@ class CollectStats:
     units_with_findings: int = 0
     extracted: int = 0
     kept: int = 0
-    sources: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[SourceRecord] = field(default_factory=list)
     scanned_languages: set[str] = field(default_factory=set)
 
     def skip(self, reason: str) -> None:
@@ -81,36 +90,45 @@ class CollectStats:
             self.units_with_findings += 1
             self.findings.update(f.test_id for f in record.findings)
 
-    def as_dict(self, *, seconds: float, workers: int) -> dict[str, Any]:
-        rejected = sum(self.filters.values()) + sum(self.dedup.values())
-        return {
-            "sources": self.sources,
-            "files": {
-                "seen": self.files_seen,
-                "parsed": sum(s.files for s in self.languages.values()),
-                "skipped": sum(self.skipped.values()),
-                "bytes": self.bytes_seen,
-            },
-            "skipped": dict(sorted(self.skipped.items())),
-            "languages": {name: s.as_dict() for name, s in sorted(self.languages.items())},
-            "units": {"extracted": self.extracted, "kept": self.kept, "rejected": rejected},
-            "filters": dict(sorted(self.filters.items())),
-            "dedup": {
-                "exact_duplicates": self.dedup["exact_duplicate"],
-                "near_duplicates": self.dedup["near_duplicate"],
-                "duplicate_ratio": round(sum(self.dedup.values()) / self.extracted, 4)
-                if self.extracted
-                else 0.0,
-            },
-            "redactions": dict(sorted(self.redactions.items())),
-            "security": {
-                "scanned_languages": sorted(self.scanned_languages),
-                "units_with_findings": self.units_with_findings,
-                "findings_by_test": dict(sorted(self.findings.items())),
-            },
-            "timing": {
-                "seconds": round(seconds, 3),
-                "mb_per_s": round(self.bytes_seen / 1e6 / seconds, 3) if seconds > 0 else 0.0,
-                "workers": workers,
-            },
-        }
+    def summary(self, *, seconds: float, workers: int) -> CollectSummary:
+        """Everything counted so far, for a run that took `seconds` with `workers` worker processes."""
+        return CollectSummary(
+            sources=tuple(self.sources),
+            files=FileCounts(
+                seen=self.files_seen,
+                parsed=sum(s.files for s in self.languages.values()),
+                skipped=sum(self.skipped.values()),
+                bytes=self.bytes_seen,
+            ),
+            skipped=dict(sorted(self.skipped.items())),
+            languages={name: s.summary() for name, s in sorted(self.languages.items())},
+            units=UnitCounts(
+                extracted=self.extracted,
+                kept=self.kept,
+                rejected=sum(self.filters.values()) + sum(self.dedup.values()),
+            ),
+            filters=dict(sorted(self.filters.items())),
+            dedup=self._dedup_summary(),
+            redactions=dict(sorted(self.redactions.items())),
+            security=self._security_summary(),
+            timing=CollectTiming(
+                seconds=round(seconds, 3),
+                mb_per_s=round(self.bytes_seen / 1e6 / seconds, 3) if seconds > 0 else 0.0,
+                workers=workers,
+            ),
+        )
+
+    def _dedup_summary(self) -> DedupSummary:
+        dropped = sum(self.dedup.values())
+        return DedupSummary(
+            exact_duplicates=self.dedup["exact_duplicate"],
+            near_duplicates=self.dedup["near_duplicate"],
+            duplicate_ratio=round(dropped / self.extracted, 4) if self.extracted else 0.0,
+        )
+
+    def _security_summary(self) -> SecuritySummary:
+        return SecuritySummary(
+            scanned_languages=tuple(sorted(self.scanned_languages)),
+            units_with_findings=self.units_with_findings,
+            findings_by_test=dict(sorted(self.findings.items())),
+        )

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import random
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from codemill.application.datasets.balancing import downsample_majority
 from codemill.application.datasets.card import render_card
-from codemill.application.datasets.decontamination import assert_no_exact_overlap, overlap_report
-from codemill.application.datasets.length_stats import length_summary
+from codemill.application.datasets.decontamination import (
+    assert_no_exact_overlap,
+    overlap_report,
+)
 from codemill.application.datasets.sample_builders import build_samples, samples_from_rows
+from codemill.application.datasets.split_figures import (
+    label_counts,
+    label_names_of,
+    length_plots,
+    split_overlaps,
+    token_lengths,
+)
 from codemill.application.datasets.splitting import split_samples
+from codemill.application.datasets.summary import (
+    DatasetSource,
+    DatasetSummary,
+    TokenizerInfo,
+)
 from codemill.application.publishing.hashing import config_hash
-from codemill.domain.dataset import SPLITS, Sample, SplitConfig, TaskSpec, TaskType
+from codemill.domain.dataset import Sample, SplitConfig, TaskSpec, TaskType
 from codemill.domain.errors import InputError
 from codemill.domain.manifest import Manifest
 from codemill.domain.ports.corpus_repository import CorpusRepository
@@ -58,7 +70,7 @@ class BuildDatasetRequest:
 class BuildDatasetResult:
     name: str
     manifest: Manifest
-    stats: dict[str, Any]
+    stats: DatasetSummary
 
 
 class BuildDataset:
@@ -100,39 +112,50 @@ class BuildDataset:
         samples, skipped, source = self._load(request)
         splits = split_samples(samples, request.split, stratify=_stratified(request.task))
         splits["train"], dropped = self._balance(request, splits["train"])
-        label_names = _label_names(request.task, samples)
+        label_names = label_names_of(request.task, samples)
         overlap = overlap_report(splits, near=self._dedup_factory())
         assert_no_exact_overlap(overlap)
         tokenizer = self._tokenizer(request, splits["train"])
-        tokens = _token_stats(tokenizer, splits, request)
-        stats = {
-            "task": dataclasses.asdict(request.task) | {"subtask": request.task.effective_subtask},
-            "source": source,
-            "samples": len(samples),
-            "skipped": dict(sorted(skipped.items())),
-            "balance_dropped": dropped,
-            "splits": {name: len(part) for name, part in splits.items()},
-            "labels": _label_counts(splits),
-            "decontamination": overlap,
-            "tokenizer": {"name": tokenizer.name, "vocab_size": tokenizer.vocab_size},
-            "tokens": tokens,
-            "seconds": round(time.perf_counter() - started, 3),
-        }
-        plots = self._plots(tokenizer, splits, request)
+        summary = DatasetSummary(
+            task=request.task,
+            source=source,
+            samples=len(samples),
+            skipped=dict(sorted(skipped.items())),
+            balance_dropped=dropped,
+            splits={name: len(part) for name, part in splits.items()},
+            labels=label_counts(splits),
+            decontamination=split_overlaps(overlap),
+            tokenizer=TokenizerInfo(name=tokenizer.name, vocab_size=tokenizer.vocab_size),
+            tokens=token_lengths(tokenizer, splits, request.max_input_length, request.max_target_length),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        manifest = self._publish(request, splits, label_names, tokenizer, summary)
+        return BuildDatasetResult(name=request.name, manifest=manifest, stats=summary)
+
+    def _publish(
+        self,
+        request: BuildDatasetRequest,
+        splits: Mapping[str, Sequence[Sample]],
+        label_names: tuple[str, ...],
+        tokenizer: TextTokenizer,
+        summary: DatasetSummary,
+    ) -> Manifest:
+        plots = length_plots(
+            self._plotter, tokenizer, splits["train"], request.max_input_length, request.max_target_length
+        )
         bundle = DatasetBundle(
             task=request.task,
             label_names=label_names,
             tokenizer_files=tokenizer.files(),
-            stats=stats,
-            card=render_card(request.name, stats, sorted(plots)),
+            stats=summary.to_dict(),
+            card=render_card(request.name, summary, sorted(plots)),
             plots=plots,
-            source_manifest_sha256=str(source["manifest_sha256"]),
+            source_manifest_sha256=summary.source.manifest_sha256,
             config_hash=config_hash(request),
         )
-        manifest = self._datasets.publish(request.name, splits, bundle)
-        return BuildDatasetResult(name=request.name, manifest=manifest, stats=stats)
+        return self._datasets.publish(request.name, splits, bundle)
 
-    def _load(self, request: BuildDatasetRequest) -> tuple[list[Sample], Counter[str], dict[str, Any]]:
+    def _load(self, request: BuildDatasetRequest) -> tuple[list[Sample], Counter[str], DatasetSource]:
         if request.corpus is not None:
             manifest = self._corpora.manifest(request.corpus)
             records = self._corpora.iter_records(request.corpus)
@@ -143,14 +166,14 @@ class BuildDataset:
                 scanned_languages=self._scanned_languages(request),
             )
             digest = hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
-            source = {"corpus": request.corpus, "manifest_sha256": digest}
+            source = DatasetSource(corpus=request.corpus, manifest_sha256=digest)
         else:
             assert request.user_file is not None
             samples, skipped = self._user_samples(request.task, request.user_file)
-            source = {
-                "file": request.user_file.location,
-                "manifest_sha256": self._reader.fingerprint(request.user_file.location),
-            }
+            source = DatasetSource(
+                file=request.user_file.location,
+                manifest_sha256=self._reader.fingerprint(request.user_file.location),
+            )
         samples = _cap(samples, request.max_samples, request.split.seed)
         if not samples:
             reasons = ", ".join(f"{k}={v}" for k, v in skipped.most_common()) or "the source is empty"
@@ -204,28 +227,6 @@ class BuildDataset:
         texts = [s.text for s in train] + [s.target for s in train if s.target]
         return self._tokenizers.train(texts, vocab_size=request.vocab_size)
 
-    def _plots(
-        self, tokenizer: TextTokenizer, splits: Mapping[str, Sequence[Sample]], request: BuildDatasetRequest
-    ) -> dict[str, bytes]:
-        train = splits["train"]
-        plots = {
-            "input_lengths.png": self._plotter.histogram(
-                tokenizer.lengths([s.text for s in train]),
-                title="Input tokens per sample (train)",
-                xlabel="tokens",
-                limit=request.max_input_length,
-            )
-        }
-        targets = [s.target for s in train if s.target]
-        if targets:
-            plots["target_lengths.png"] = self._plotter.histogram(
-                tokenizer.lengths(targets),
-                title="Target tokens per sample (train)",
-                xlabel="tokens",
-                limit=request.max_target_length,
-            )
-        return plots
-
 
 def _validate(request: BuildDatasetRequest) -> None:
     if (request.corpus is None) == (request.user_file is None):
@@ -247,32 +248,3 @@ def _cap(samples: list[Sample], limit: int | None, seed: int) -> list[Sample]:
         return samples
     keep = sorted(random.Random(seed).sample(range(len(samples)), limit))
     return [samples[i] for i in keep]
-
-
-def _label_names(task: TaskSpec, samples: Sequence[Sample]) -> tuple[str, ...]:
-    if task.task is TaskType.GENERATION:
-        return ()
-    names = {s.label for s in samples if s.label is not None} | {x for s in samples for x in s.labels}
-    if task.task is TaskType.CLASSIFICATION and len(names) < 2:
-        raise InputError(f"classification needs at least 2 classes; every sample is {sorted(names)}")
-    return tuple(sorted(names))
-
-
-def _label_counts(splits: Mapping[str, Sequence[Sample]]) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
-    for name in SPLITS:
-        counter = Counter(s.label for s in splits[name] if s.label is not None)
-        counter.update(x for s in splits[name] for x in s.labels)
-        counts[name] = dict(sorted(counter.items()))
-    return counts
-
-
-def _token_stats(
-    tokenizer: TextTokenizer, splits: Mapping[str, Sequence[Sample]], request: BuildDatasetRequest
-) -> dict[str, Any]:
-    every = [s for name in SPLITS for s in splits[name]]
-    stats = {"input": length_summary(tokenizer.lengths([s.text for s in every]), request.max_input_length)}
-    targets = [s.target for s in every if s.target]
-    if targets:
-        stats["target"] = length_summary(tokenizer.lengths(targets), request.max_target_length)
-    return stats

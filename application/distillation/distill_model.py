@@ -30,9 +30,7 @@ from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.evaluation_metrics import DEFAULT_METRIC
 from codemill.domain.manifest import Manifest
 from codemill.domain.names import check_name
-from codemill.domain.ports.checkpoint_manager import CheckpointManager
 from codemill.domain.ports.dataset_repository import DatasetRepository
-from codemill.domain.ports.metrics_tracker import MetricsTracker
 from codemill.domain.ports.model_profiler import ModelProfiler
 from codemill.domain.ports.model_trainer import DistillationJob, ModelTrainer, TrainingJob
 from codemill.domain.ports.progress import NullProgress, ProgressReporter
@@ -90,23 +88,22 @@ class DistillModel:
         *,
         datasets: DatasetRepository,
         trainer: ModelTrainer,
-        checkpoints: CheckpointManager,
+        resumer: RunResumer,
+        publisher: RunPublisher,
         runs: RunRepository,
         teacher_cache: TeacherCache,
         profiler: ModelProfiler,
-        tracker_factory: Callable[[str], MetricsTracker],
         workdir: str,
         progress: ProgressReporter | None = None,
         is_main_process: Callable[[], bool] = lambda: True,
-        versions: Mapping[str, str] | None = None,
     ) -> None:
         self._datasets = datasets
         self._trainer = trainer
         self._runs = runs
         self._cache = teacher_cache
         self._profiler = profiler
-        self._resumer = RunResumer(checkpoints, runs)
-        self._publisher = RunPublisher(runs, tracker_factory, versions or {})
+        self._resumer = resumer
+        self._publisher = publisher
         self._workdir = Path(workdir)
         self._progress = progress or NullProgress()
         self._is_main = is_main_process

@@ -11,21 +11,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from codemill.application.pipeline.pipeline_runs import (
+    CONFIG_FILE,
+    PIPELINE_KIND,
+    RECORD_FILE,
+    REPORT_FILE,
+    PipelineRuns,
+    run_prefix,
+)
 from codemill.application.pipeline.plan import PipelinePlan, PipelineScope, StepStatus
 from codemill.application.pipeline.report import render_report, summarize
 from codemill.application.pipeline.steps import StepRunner, step_runners
-from codemill.application.publishing.artifacts import ArtifactWriter, read_manifest, verify_manifest
+from codemill.application.publishing.artifacts import ArtifactWriter, verify_manifest
 from codemill.application.publishing.hashing import config_hash
 from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.manifest import MANIFEST_NAME, Manifest
-from codemill.domain.pipeline import RUN_ID_PATTERN, StepRecord, check_run_id, new_run_id, select_steps
+from codemill.domain.pipeline import StepRecord, check_run_id, new_run_id, select_steps
 from codemill.domain.ports.artifact_store import ArtifactStore
 
 log = logging.getLogger("codemill.pipeline")
-
-PIPELINES = "pipelines"
-PIPELINE_KIND = "pipeline"
-CONFIG_FILE, RECORD_FILE, REPORT_FILE = "config.json", "run.json", "report.md"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,38 +81,12 @@ class RunPipeline:
         self._versions = dict(versions or {})
         self._clock = clock
 
-    def stored_config(self, run_id: str) -> dict[str, Any]:
-        """The effective config a run was started with."""
-        try:
-            data = json.loads(self._store.get(f"{_prefix(check_run_id(run_id))}/{CONFIG_FILE}"))
-        except ArtifactNotFoundError:
-            raise ArtifactNotFoundError(f"pipeline run {run_id!r} does not exist") from None
-        if not isinstance(data, dict):
-            raise InputError(f"pipeline run {run_id!r}: {CONFIG_FILE} is not a JSON object")
-        return data
-
-    def runs(self) -> list[tuple[str, bool]]:
-        """Every pipeline run by id, with whether it finished (its manifest exists), oldest first."""
-        started, finished = set(), set()
-        for key in self._store.list(f"{PIPELINES}/"):
-            run_id, _, rest = key[len(PIPELINES) + 1 :].partition("/")
-            if RUN_ID_PATTERN.match(run_id):
-                if rest == CONFIG_FILE:
-                    started.add(run_id)
-                elif rest == MANIFEST_NAME:
-                    finished.add(run_id)
-        return [(run_id, run_id in finished) for run_id in sorted(started | finished)]
-
-    def record(self, run_id: str) -> dict[str, Any]:
-        """A finished run's record (run.json), after its manifest is read."""
-        return read_run(self._store, run_id)
-
     def execute(self, request: PipelineRequest) -> PipelineResult:
         plan = request.plan
         selected = select_steps(request.steps, request.from_step, plan.enabled())
         digest = config_hash(plan.config)
         run_id = self._start(request, digest)
-        prefix = _prefix(run_id)
+        prefix = run_prefix(run_id)
         scope = self._scope(run_id)
         self._store.delete(f"{prefix}/{MANIFEST_NAME}")  # incomplete until the end
         self._store.put(f"{prefix}/{CONFIG_FILE}", _json(plan.config))
@@ -141,11 +119,11 @@ class RunPipeline:
     def _start(self, request: PipelineRequest, digest: str) -> str:
         if request.resume is not None:
             run_id = check_run_id(request.resume)
-            self.stored_config(run_id)  # it must exist
+            PipelineRuns(self._store).stored_config(run_id)  # it must exist
             log.info("resuming pipeline run %s", run_id)
             return run_id
         run_id = new_run_id(self._clock(), hashlib.sha256(digest.encode()).hexdigest())
-        if any(True for _ in self._store.list(_prefix(run_id) + "/")):
+        if any(True for _ in self._store.list(run_prefix(run_id) + "/")):
             raise InputError(f"pipeline run {run_id} already exists: resume it with --resume {run_id}")
         log.info("pipeline run %s", run_id)
         return run_id
@@ -207,7 +185,7 @@ class RunPipeline:
             "steps": {step: r.to_dict() for step, r in records.items()},
             "summary": summary,
         }
-        prefix = _prefix(run_id)
+        prefix = run_prefix(run_id)
         writer = ArtifactWriter(self._store, prefix, kind=PIPELINE_KIND)
         writer.write(CONFIG_FILE, _json(plan.config))
         for step, step_record in records.items():
@@ -228,27 +206,6 @@ class RunPipeline:
             report=report,
             manifest=manifest,
         )
-
-
-def read_run(store: ArtifactStore, run_id: str) -> dict[str, Any]:
-    """A finished run's record (run.json), after its manifest verifies."""
-    prefix = _prefix(check_run_id(run_id))
-    try:
-        manifest = read_manifest(store, prefix)
-    except ArtifactNotFoundError:
-        raise ArtifactNotFoundError(
-            f"pipeline run {run_id} has not finished: continue it with codemill pipeline --resume {run_id}"
-        ) from None
-    if manifest.kind != PIPELINE_KIND:
-        raise InputError(f"{prefix} holds a {manifest.kind!r}, not a pipeline run")
-    data = json.loads(store.get(f"{prefix}/{RECORD_FILE}"))
-    if not isinstance(data, dict):
-        raise InputError(f"{prefix}/{RECORD_FILE} is not a JSON object")
-    return data
-
-
-def _prefix(run_id: str) -> str:
-    return f"{PIPELINES}/{run_id}"
 
 
 def _after(step: str, enabled: Sequence[str]) -> Sequence[str]:

@@ -54,26 +54,26 @@ def validation_prefix(model: str) -> str:
 
 
 def _collect(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
-    stats = scope.collect.execute(plan.collect).stats
+    summary = scope.collect.execute(plan.collect).stats
     return {
         "name": plan.collect.name,
-        "files": stats.get("files", {}).get("parsed", 0),
-        "megabytes": round(stats.get("files", {}).get("bytes", 0) / 1e6, 2),
-        "units": stats.get("units", {}).get("kept", 0),
-        "rejected": stats.get("units", {}).get("rejected", 0),
-        "sources": stats.get("sources", []),
+        "files": summary.files.parsed,
+        "megabytes": round(summary.files.bytes / 1e6, 2),
+        "units": summary.units.kept,
+        "rejected": summary.units.rejected,
+        "sources": [source.to_dict() for source in summary.sources],
     }
 
 
 def _dataset(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
     request = plan.dataset
-    stats = scope.dataset.execute(request).stats
+    summary = scope.dataset.execute(request).stats
     name = request.name
     baseline = baseline_score(request.task, scope.samples(name, "train"), scope.samples(name, "test"))
     return {
         "name": name,
         "task": f"{request.task.task}/{request.task.effective_subtask}",
-        "splits": dict(stats.get("splits", {})),
+        "splits": dict(summary.splits),
         "baseline": dataclasses.asdict(baseline) if baseline is not None else None,
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +21,9 @@ from codemill.application.training.publication import (
 from codemill.domain.evaluation_metrics import DEFAULT_METRIC
 from codemill.domain.manifest import Manifest
 from codemill.domain.names import check_name
-from codemill.domain.ports.checkpoint_manager import CheckpointManager
 from codemill.domain.ports.dataset_repository import DatasetRepository
-from codemill.domain.ports.metrics_tracker import MetricsTracker
 from codemill.domain.ports.model_trainer import ModelTrainer, TrainingJob
 from codemill.domain.ports.progress import NullProgress, ProgressReporter
-from codemill.domain.ports.run_repository import RunRepository
 from codemill.domain.training import TrainingConfig, TrainingOutcome
 
 
@@ -72,18 +69,16 @@ class TrainModel:
         *,
         datasets: DatasetRepository,
         trainer: ModelTrainer,
-        checkpoints: CheckpointManager,
-        runs: RunRepository,
-        tracker_factory: Callable[[str], MetricsTracker],
+        resumer: RunResumer,
+        publisher: RunPublisher,
         workdir: str,
         progress: ProgressReporter | None = None,
         is_main_process: Callable[[], bool] = lambda: True,
-        versions: Mapping[str, str] | None = None,
     ) -> None:
         self._datasets = datasets
         self._trainer = trainer
-        self._resumer = RunResumer(checkpoints, runs)
-        self._publisher = RunPublisher(runs, tracker_factory, versions or {})
+        self._resumer = resumer
+        self._publisher = publisher
         self._workdir = Path(workdir)
         self._progress = progress or NullProgress()
         self._is_main = is_main_process

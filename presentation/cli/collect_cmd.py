@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 from dependency_injector.wiring import Provide, inject
@@ -13,6 +13,7 @@ from codemill.presentation.cli.output import emit_json, render_table
 
 if TYPE_CHECKING:
     from codemill.application.collection.collect_data import CollectData
+    from codemill.application.collection.summary import CollectSummary
 
 
 @click.command("collect")
@@ -81,40 +82,40 @@ def collect_command(
     )
     result = use_case.execute(request)
     if as_json:
-        emit_json({"name": result.name, "stats": result.stats})
+        emit_json({"name": result.name, "stats": result.stats.to_dict()})
     else:
         click.echo(render_collect_summary(result.name, result.stats))
 
 
-def render_collect_summary(name: str, stats: dict[str, Any]) -> str:
+def render_collect_summary(name: str, summary: CollectSummary) -> str:
     rows = [
         {
             "language": lang,
-            "files": s["files"],
-            "parsed_ok_%": round(100 * s["parse_success_rate"], 1),
-            "mean_parse_ms": s["mean_parse_ms"],
-            "units": s["units"],
-            "errors": ", ".join(f"{k}={v}" for k, v in s["errors"].items()) or "-",
+            "files": s.files,
+            "parsed_ok_%": round(100 * s.parse_success_rate, 1),
+            "mean_parse_ms": s.mean_parse_ms,
+            "units": s.units,
+            "errors": ", ".join(f"{k}={v}" for k, v in s.errors.items()) or "-",
         }
-        for lang, s in stats["languages"].items()
+        for lang, s in summary.languages.items()
     ]
-    units, files, dedup = stats["units"], stats["files"], stats["dedup"]
+    units, files, dedup = summary.units, summary.files, summary.dedup
     lines = [render_table(rows, list(rows[0]))] if rows else ["no supported source files found"]
     lines.append(
-        f"corpus {name}: {units['kept']:,} units kept, {units['rejected']:,} rejected "
-        f"({dedup['exact_duplicates']:,} exact and {dedup['near_duplicates']:,} near duplicates), "
-        f"from {_count(files['parsed'], 'file')}; {_count(files['skipped'], 'file')} skipped"
+        f"corpus {name}: {units.kept:,} units kept, {units.rejected:,} rejected "
+        f"({dedup.exact_duplicates:,} exact and {dedup.near_duplicates:,} near duplicates), "
+        f"from {_count(files.parsed, 'file')}; {_count(files.skipped, 'file')} skipped"
     )
-    for title, key in (
-        ("skipped files", "skipped"),
-        ("filtered units", "filters"),
-        ("redacted", "redactions"),
+    for title, counts in (
+        ("skipped files", summary.skipped),
+        ("filtered units", summary.filters),
+        ("redacted", summary.redactions),
     ):
-        if stats[key]:
-            lines.append(f"{title}: " + ", ".join(f"{k}={v:,}" for k, v in stats[key].items()))
-    timing = stats["timing"]
-    workers = f"{timing['workers']} worker" + ("s" if timing["workers"] != 1 else "")
-    lines.append(f"{timing['seconds']:.1f} s, {timing['mb_per_s']:.2f} MB/s with {workers}")
+        if counts:
+            lines.append(f"{title}: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()))
+    timing = summary.timing
+    workers = f"{timing.workers} worker" + ("s" if timing.workers != 1 else "")
+    lines.append(f"{timing.seconds:.1f} s, {timing.mb_per_s:.2f} MB/s with {workers}")
     return "\n".join(lines)
 
 

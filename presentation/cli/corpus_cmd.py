@@ -52,14 +52,15 @@ def ls_command(as_json: bool, corpora: CorpusRepository = Provide["corpora"]) ->
 @inject
 def show_command(name: str, as_json: bool, corpora: CorpusRepository = Provide["corpora"]) -> None:
     """Show a corpus's statistics: languages, skips, filters, duplicates, redactions."""
+    from codemill.application.collection.summary import CollectSummary
+
     manifest = corpora.manifest(name)
     stats = corpora.stats(name)
     if as_json:
         emit_json({"name": name, "created_at": manifest.created_at, "stats": stats})
         return
-    sources = ", ".join(
-        s["source"] + (f"@{s['commit'][:12]}" if s.get("commit") else "") for s in stats["sources"]
-    )
+    summary = CollectSummary.from_dict(stats)
+    sources = ", ".join(s.source + (f"@{s.commit[:12]}" if s.commit else "") for s in summary.sources)
     click.echo(f"corpus {name} (created {manifest.created_at}, {human_size(manifest.total_size)})")
     click.echo(f"sources: {sources}")
-    click.echo(render_collect_summary(name, stats))
+    click.echo(render_collect_summary(name, summary))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import click
 from dependency_injector.wiring import Provide, inject
@@ -13,6 +14,7 @@ from codemill.presentation.cli.output import emit_json, human_size, render_table
 
 if TYPE_CHECKING:
     from codemill.application.datasets.build_dataset import BuildDataset
+    from codemill.application.datasets.summary import DatasetSummary
     from codemill.domain.ports.dataset_repository import DatasetRepository
 
 TASKS = [
@@ -153,33 +155,31 @@ def build_command(
     )
     result = use_case.execute(request)
     if as_json:
-        emit_json({"name": result.name, "stats": result.stats})
+        emit_json({"name": result.name, "stats": result.stats.to_dict()})
     else:
         click.echo(render_build_summary(result.name, result.stats))
 
 
-def render_build_summary(name: str, stats: dict[str, Any]) -> str:
+def render_build_summary(name: str, summary: DatasetSummary) -> str:
     rows = [
-        {"split": split, "samples": n, "labels": _labels(stats["labels"].get(split, {}))}
-        for split, n in stats["splits"].items()
+        {"split": split, "samples": n, "labels": _labels(summary.labels.get(split, {}))}
+        for split, n in summary.splits.items()
     ]
     lines = [render_table(rows, ["split", "samples", "labels"])]
-    for field, s in stats["tokens"].items():
+    for field, s in summary.tokens.by_field().items():
         lines.append(
-            f"{field} tokens: mean {s['mean']:.1f}, p50 {s['p50']}, p95 {s['p95']}, max {s['max']}, "
-            f"{s['truncated']:,} truncated"
+            f"{field} tokens: mean {s.mean:.1f}, p50 {s.p50}, p95 {s.p95}, max {s.max}, "
+            f"{s.truncated:,} truncated"
         )
-    leaks = ", ".join(
-        f"{k}: {v['exact']} exact / {v['near']} near" for k, v in stats["decontamination"].items()
-    )
+    leaks = ", ".join(f"{k}: {v.exact} exact / {v.near} near" for k, v in summary.decontamination.items())
     lines.append(f"overlap with train: {leaks}")
-    if stats["skipped"]:
-        lines.append("skipped: " + ", ".join(f"{k}={v:,}" for k, v in stats["skipped"].items()))
-    lines.append(f"dataset {name}: {stats['samples']:,} samples, tokenizer {stats['tokenizer']['name']}")
+    if summary.skipped:
+        lines.append("skipped: " + ", ".join(f"{k}={v:,}" for k, v in summary.skipped.items()))
+    lines.append(f"dataset {name}: {summary.samples:,} samples, tokenizer {summary.tokenizer.name}")
     return "\n".join(lines)
 
 
-def _labels(counts: dict[str, int], most: int = 6) -> str:
+def _labels(counts: Mapping[str, int], most: int = 6) -> str:
     items = sorted(counts.items(), key=lambda kv: -kv[1])
     text = ", ".join(f"{k}={v:,}" for k, v in items[:most])
     return text + (f" (+{len(items) - most} more)" if len(items) > most else "") if text else "-"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -76,6 +76,7 @@ def distill_command(
     resume: bool,
     as_json: bool,
     use_case: DistillModel = Provide["distill_model"],
+    is_main_process: Callable[[], bool] = Provide["is_main_process"],
     **options: Any,
 ) -> None:
     """Distill TEACHER into a smaller STUDENT on DATASET; export it with a report to models/NAME/.
@@ -106,7 +107,7 @@ def distill_command(
         resume=resume,
     )
     result = use_case.execute(request)
-    if os.environ.get("RANK", "0") != "0":
+    if not is_main_process():
         return  # under DDP only the main process reports
     payload = {
         "name": result.name,

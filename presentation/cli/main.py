@@ -66,5 +66,5 @@ def main() -> None:
     cli(prog_name="codemill")
 
 
-if __name__ == "__main__":  # torchrun / accelerate launch -m codemill.presentation.cli.main ...
+if __name__ == "__main__":
     main()

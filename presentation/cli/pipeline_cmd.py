@@ -12,6 +12,7 @@ from codemill.presentation.cli.options import json_option
 from codemill.presentation.cli.output import emit_json
 
 if TYPE_CHECKING:
+    from codemill.application.pipeline.pipeline_runs import PipelineRuns
     from codemill.application.pipeline.run_pipeline import RunPipeline
 
 
@@ -41,6 +42,7 @@ def pipeline_command(
     from_step: str | None,
     as_json: bool,
     use_case: RunPipeline = Provide["run_pipeline"],
+    runs: PipelineRuns = Provide["pipeline_runs"],
 ) -> None:
     """Run the whole job, from code to a validated, distilled model, in one run.
 
@@ -68,7 +70,7 @@ def pipeline_command(
     from codemill.presentation.pipeline_config import load_config, to_toml
     from codemill.presentation.pipeline_plan import build_plan
 
-    base = use_case.stored_config(resume) if resume and not config_file else None
+    base = runs.stored_config(resume) if resume and not config_file else None
     config = load_config(config_file, overrides, base=base)
     if print_config:
         click.echo(to_toml(config), nl=False)

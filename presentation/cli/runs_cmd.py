@@ -13,7 +13,7 @@ from codemill.presentation.cli.options import json_option
 from codemill.presentation.cli.output import emit_json, flatten, render_table
 
 if TYPE_CHECKING:
-    from codemill.application.pipeline.run_pipeline import RunPipeline
+    from codemill.application.pipeline.pipeline_runs import PipelineRuns
     from codemill.domain.ports.run_repository import RunRepository
 
 _LINEAGE_NOISE = ("steps.", "versions.", "summary.steps", "sources")
@@ -35,7 +35,7 @@ def runs_group() -> None:
 @json_option
 @inject
 def runs_ls(
-    as_json: bool, runs: RunRepository = Provide["runs"], pipelines: RunPipeline = Provide["run_pipeline"]
+    as_json: bool, runs: RunRepository = Provide["runs"], pipelines: PipelineRuns = Provide["pipeline_runs"]
 ) -> None:
     """List training runs and pipeline runs with their status and key metrics."""
     trained = [_training_row(name, runs.record(name)) for name in runs.names()]
@@ -65,7 +65,7 @@ def runs_show(
     run: str,
     as_json: bool,
     runs: RunRepository = Provide["runs"],
-    pipelines: RunPipeline = Provide["run_pipeline"],
+    pipelines: PipelineRuns = Provide["pipeline_runs"],
 ) -> None:
     """Show a run's record: config, status, metrics, versions (a training run name or a pipeline run id)."""
     record = _record(run, runs, pipelines)
@@ -99,7 +99,7 @@ def runs_compare(
     show_all: bool,
     as_json: bool,
     runs: RunRepository = Provide["runs"],
-    pipelines: RunPipeline = Provide["run_pipeline"],
+    pipelines: PipelineRuns = Provide["pipeline_runs"],
 ) -> None:
     """Set two runs side by side: the settings that differ and every metric.
 
@@ -117,7 +117,7 @@ def runs_compare(
         click.echo(render_table(rows, ["key", first, second, "differs"]))
 
 
-def _record(run: str, runs: RunRepository, pipelines: RunPipeline) -> dict[str, Any]:
+def _record(run: str, runs: RunRepository, pipelines: PipelineRuns) -> dict[str, Any]:
     return pipelines.record(run) if RUN_ID_PATTERN.match(run) else runs.record(run)
 
 

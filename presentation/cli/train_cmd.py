@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -39,6 +39,7 @@ def train_command(
     as_json: bool,
     model: str,
     use_case: TrainModel = Provide["train_model"],
+    is_main_process: Callable[[], bool] = Provide["is_main_process"],
     **budget: Any,
 ) -> None:
     """Train a model on DATASET and export the best checkpoint to models/NAME/.
@@ -48,13 +49,13 @@ def train_command(
       codemill train summaries --name t5-tiny --epochs 5
       codemill train cx --name cls --model small --eval-every 200 --patience 3
       codemill train cx --name cls --resume
-      torchrun --nproc_per_node 2 -m codemill.presentation.cli.main train cx --name ddp
+      torchrun --nproc_per_node 2 -m codemill train cx --name ddp
     """
     from codemill.application.training.train_model import TrainRequest
 
     config = training_config(model, budget)
     result = use_case.execute(TrainRequest(dataset=dataset, name=name, config=config, resume=resume))
-    if os.environ.get("RANK", "0") != "0":
+    if not is_main_process():
         return  # under DDP only the main process reports
     payload = {
         "name": result.name,

@@ -23,15 +23,21 @@ def data_root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_cli(tmp_path: Path, data_root: Path, monkeypatch: pytest.MonkeyPatch) -> RunCli:
-    """run_cli(*args, env=None, input=None): invoke `codemill ARGS` with local storage by default."""
+    """run_cli(*args, env=None, input=None, container=None): invoke `codemill ARGS` with local storage by
+    default, on `container` (a Container whose providers the test overrode) or a fresh one."""
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if name.startswith("CODEMILL_"):
             monkeypatch.delenv(name)
     base_env = {"CODEMILL_STORAGE__ROOT": str(data_root)}
 
-    def run(*args: str, env: dict[str, str] | None = None, input: bytes | str | None = None) -> Result:
-        wire_cli(Container())
+    def run(
+        *args: str,
+        env: dict[str, str] | None = None,
+        input: bytes | str | None = None,
+        container: Container | None = None,
+    ) -> Result:
+        wire_cli(container or Container())
         runner = CliRunner()
         return runner.invoke(cli, list(args), env={**base_env, **(env or {})}, input=input)
 

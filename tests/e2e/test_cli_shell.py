@@ -42,16 +42,21 @@ def test_console_script_is_installed() -> None:
     assert "Usage: codemill" in result.stdout
 
 
-def test_a_full_disk_is_one_clear_line(run_cli: RunCli, monkeypatch) -> None:
+def test_a_full_disk_is_one_clear_line(run_cli: RunCli, tmp_path: Path) -> None:
     import errno
 
+    from dependency_injector import providers
+
     from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
+    from codemill.presentation.container import Container
 
-    def full(self, key, data):
-        raise OSError(errno.ENOSPC, "No space left on device", "/data/x")
+    class FullDisk(LocalArtifactStore):
+        def put(self, key: str, data: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device", "/data/x")
 
-    monkeypatch.setattr(LocalArtifactStore, "put", full)
-    result = run_cli("storage", "put", "-", "a/b", input=b"x")
+    container = Container()
+    container.artifact_store.override(providers.Object(FullDisk(root=tmp_path / "full")))
+    result = run_cli("storage", "put", "-", "a/b", input=b"x", container=container)
     assert result.exit_code == 1
     assert "No space left on device writing /data/x" in result.output
     assert "Traceback" not in result.output

@@ -6,20 +6,26 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, final
 
 from codemill.domain.code import CodeUnit, Language, ParseOutcome, SourceFile, UnitKind
 from codemill.domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
 from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.manifest import Manifest, ManifestEntry
-from codemill.domain.ports.deduplicator import DedupVerdict
+from codemill.domain.ports.code_parser import CodeParser
+from codemill.domain.ports.code_source import CodeSource, SourceResolver
+from codemill.domain.ports.corpus_repository import CorpusSink
+from codemill.domain.ports.deduplicator import Deduplicator, DedupVerdict
+from codemill.domain.ports.parallel_executor import ParallelExecutor
+from codemill.domain.ports.unit_analyzers import QualityAnalyzer, Redactor, SecurityScanner
 from codemill.domain.sources import RawFile, SkippedFile
+from tests.fakes.unsupported import UnsupportedCorpora
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-class FakeSource:
+class FakeSource(CodeSource):
     def __init__(self, description: str, items: Sequence[RawFile | SkippedFile], commit: str = "") -> None:
         self.description = description
         self.commit = commit
@@ -33,7 +39,8 @@ class FakeSource:
         self.closed = True
 
 
-class FakeResolver:
+@final
+class FakeResolver(SourceResolver):
     def __init__(self, sources: Mapping[str, FakeSource]) -> None:
         self.sources = dict(sources)
 
@@ -43,7 +50,8 @@ class FakeResolver:
         return self.sources[spec]
 
 
-class InlineExecutor:
+@final
+class InlineExecutor(ParallelExecutor):
     def map_ordered(
         self, make_worker: Callable[[], Callable[[T], R]], items: Iterable[T], *, workers: int
     ) -> Iterator[R]:
@@ -54,14 +62,15 @@ class InlineExecutor:
 _DEF = re.compile(r"^def (\w+)\(.*?(?=^def |\Z)", re.S | re.M)
 
 
-class RegexPythonParser:
+@final
+class RegexPythonParser(CodeParser):
     """Top-level `def`s only: enough to drive the use case."""
 
     def supports(self, language: Language) -> bool:
         return language is Language.PYTHON
 
     def extract(self, file: SourceFile) -> ParseOutcome:
-        units = []
+        units: list[CodeUnit] = []
         for match in _DEF.finditer(file.text):
             code = match.group(0).rstrip()
             start = file.text[: match.start()].count("\n") + 1
@@ -90,7 +99,8 @@ class RegexPythonParser:
         return ParseOutcome(units=tuple(units), parse_ms=0.1)
 
 
-class LineCountQuality:
+@final
+class LineCountQuality(QualityAnalyzer):
     def supports(self, language: Language) -> bool:
         return True
 
@@ -98,7 +108,8 @@ class LineCountQuality:
         return [QualityMetrics(loc=u.end_line - u.start_line + 1) for u in units]
 
 
-class EvalScanner:
+@final
+class EvalScanner(SecurityScanner):
     def supports(self, language: Language) -> bool:
         return True
 
@@ -115,7 +126,8 @@ class EvalScanner:
         return [(finding,) if "eval(" in u.code else () for u in units]
 
 
-class EmailRedactor:
+@final
+class EmailRedactor(Redactor):
     _EMAIL = re.compile(r"[\w.]+@[\w.]+\.\w+")
 
     def redact(self, text: str) -> tuple[str, dict[str, int]]:
@@ -123,7 +135,8 @@ class EmailRedactor:
         return cleaned, ({"<EMAIL>": n} if n else {})
 
 
-class ExactDedup:
+@final
+class ExactDedup(Deduplicator):
     def __init__(self) -> None:
         self.seen: dict[str, str] = {}
 
@@ -144,7 +157,8 @@ class ExactDedup:
         self.seen.update({i: i for i in json.loads(data)})
 
 
-class MemoryCorpusSink:
+@final
+class MemoryCorpusSink(CorpusSink):
     def __init__(self, repo: MemoryCorpusRepository, name: str) -> None:
         self.repo, self.name = repo, name
         self.kept: list[UnitRecord] = []
@@ -157,13 +171,20 @@ class MemoryCorpusSink:
     def reject(self, record: UnitRecord, rejection: Rejection) -> None:
         self.rejected.append((record, rejection))
 
-    def publish(self, stats: Mapping[str, Any], **kwargs: Any) -> Manifest:
-        extra = dict(kwargs.get("extra_artifacts") or {})
+    def publish(
+        self,
+        stats: Mapping[str, Any],
+        *,
+        extra_artifacts: Mapping[str, bytes] | None = None,
+        config_hash: str = "",
+        tool_versions: Mapping[str, str] | None = None,
+    ) -> Manifest:
+        extra = dict(extra_artifacts or {})
         manifest = Manifest(
             kind="corpus",
             entries=tuple(ManifestEntry(p, "0" * 64, len(b)) for p, b in extra.items()),
             created_at="now",
-            config_hash=kwargs.get("config_hash", ""),
+            config_hash=config_hash,
         )
         self.repo.published[self.name] = (self, dict(stats), extra, manifest)
         return manifest
@@ -172,7 +193,8 @@ class MemoryCorpusSink:
         self.aborted = True
 
 
-class MemoryCorpusRepository:
+@final
+class MemoryCorpusRepository(UnsupportedCorpora):
     def __init__(self) -> None:
         self.published: dict[str, tuple[MemoryCorpusSink, dict[str, Any], dict[str, bytes], Manifest]] = {}
         self.sinks: list[MemoryCorpusSink] = []
@@ -187,3 +209,9 @@ class MemoryCorpusRepository:
         if name not in self.published:
             raise ArtifactNotFoundError(f"corpus {name!r} does not exist or was never completed")
         return self.published[name][2][path]
+
+
+# FakeSource stays open to subclassing (a test makes one that fails mid-run), so it cannot be
+# @final like the other fakes; mypy refuses an abstract class here, so it must still implement
+# every member of CodeSource.
+_FAKE_SOURCE_IS_COMPLETE: type[CodeSource] = FakeSource

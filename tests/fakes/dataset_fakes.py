@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, final
 
+from codemill.domain.calibration import ReliabilityBin
 from codemill.domain.corpus import UnitRecord
 from codemill.domain.dataset import Sample
 from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.manifest import Manifest
 from codemill.domain.ports.dataset_repository import DatasetBundle
+from codemill.domain.ports.plotter import Plotter
+from codemill.domain.ports.tabular_reader import TabularReader
+from codemill.domain.ports.tokenizers import TextTokenizer, TokenizerProvider
+from tests.fakes.unsupported import UnsupportedCorpora, UnsupportedDatasets
 
 
-class WhitespaceTokenizer:
+@final
+class WhitespaceTokenizer(TextTokenizer):
     def __init__(self, name: str, vocab_size: int) -> None:
         self.name, self.vocab_size = name, vocab_size
         self.trained_on: list[str] = []
@@ -24,7 +30,8 @@ class WhitespaceTokenizer:
         return {"tokenizer.json": b"{}"}
 
 
-class FakeTokenizers:
+@final
+class FakeTokenizers(TokenizerProvider):
     def __init__(self) -> None:
         self.trained: list[WhitespaceTokenizer] = []
 
@@ -40,7 +47,8 @@ class FakeTokenizers:
         return WhitespaceTokenizer(name_or_path, 30522)
 
 
-class MemoryDatasets:
+@final
+class MemoryDatasets(UnsupportedDatasets):
     def __init__(self) -> None:
         self.published: dict[str, tuple[dict[str, list[Sample]], DatasetBundle]] = {}
 
@@ -49,12 +57,17 @@ class MemoryDatasets:
         return Manifest(kind="dataset", entries=(), created_at="now", config_hash=bundle.config_hash)
 
 
-class PngPlotter:
+@final
+class PngPlotter(Plotter):
     def histogram(self, values: Sequence[int], *, title: str, xlabel: str, limit: int | None = None) -> bytes:
         return b"\x89PNG" + str(len(values)).encode()
 
+    def reliability_diagram(self, series: dict[str, Sequence[ReliabilityBin]], *, title: str) -> bytes:
+        raise NotImplementedError("PngPlotter does not draw reliability diagrams")
 
-class FakeCorpora:
+
+@final
+class FakeCorpora(UnsupportedCorpora):
     def __init__(self, corpora: Mapping[str, list[UnitRecord]], stats: Mapping[str, dict[str, Any]]) -> None:
         self.corpora, self._stats = dict(corpora), dict(stats)
 
@@ -71,7 +84,8 @@ class FakeCorpora:
         return self._stats.get(name, {})
 
 
-class RowsReader:
+@final
+class RowsReader(TabularReader):
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.rows_ = rows
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, final
 
 from codemill.domain.errors import ArtifactNotFoundError
 from codemill.domain.manifest import Manifest
 from codemill.domain.model_speed import SpeedFigures
-from codemill.domain.ports.model_profiler import ModelProfile
+from codemill.domain.ports.model_profiler import ModelProfile, ModelProfiler
 from codemill.domain.ports.model_trainer import TrainingJob
 from codemill.domain.ports.progress import ProgressReporter
+from codemill.domain.ports.teacher_cache import TeacherCache
 from codemill.domain.training import TrainingOutcome
 from tests.fakes.training_fakes import MemoryRuns, ScriptedTrainer
 
 
+@final
 class TeacherRuns(MemoryRuns):
     """MemoryRuns with exported teachers and their run records."""
 
@@ -31,6 +33,7 @@ class TeacherRuns(MemoryRuns):
         return self.records[name]
 
 
+@final
 class CacheWritingTrainer(ScriptedTrainer):
     """Writes the teacher outputs folder when the job asks for a cache, as the real trainer does."""
 
@@ -42,7 +45,8 @@ class CacheWritingTrainer(ScriptedTrainer):
         return super().train(job, progress)
 
 
-class MemoryTeacherCache:
+@final
+class MemoryTeacherCache(TeacherCache):
     def __init__(self) -> None:
         self.published: dict[str, dict[str, bytes]] = {}
 
@@ -59,7 +63,8 @@ class MemoryTeacherCache:
         return Manifest(kind="teacher-logits", entries=(), created_at="now", metadata=dict(metadata))
 
 
-class FixedProfiler:
+@final
+class FixedProfiler(ModelProfiler):
     """Big, slow teachers and small, fast students; the teacher scores 0.8 accuracy."""
 
     def __init__(self) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, final
 
 from codemill.domain.errors import ArtifactNotFoundError
 from codemill.domain.keys import validate_key, validate_prefix
 from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
 
 
+@final
 class InMemoryArtifactStore(ArtifactStore):
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}

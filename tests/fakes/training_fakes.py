@@ -6,16 +6,21 @@ import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, final
 
 from codemill.domain.errors import ArtifactNotFoundError
 from codemill.domain.manifest import Manifest
-from codemill.domain.ports.model_trainer import TrainingJob
+from codemill.domain.ports.checkpoint_manager import CheckpointManager
+from codemill.domain.ports.metrics_tracker import MetricsTracker
+from codemill.domain.ports.model_trainer import ModelTrainer, TrainingJob
 from codemill.domain.ports.progress import ProgressReporter
-from codemill.domain.training import CheckpointInfo, TrainingOutcome
+from codemill.domain.ports.run_repository import RunRepository
+from codemill.domain.training import CheckpointInfo, Mode, TrainingOutcome
+from tests.fakes.unsupported import UnsupportedDatasets
 
 
-class FolderDatasets:
+@final
+class FolderDatasets(UnsupportedDatasets):
     """Datasets whose local copy is a folder the test prepared."""
 
     def __init__(self, root: Path, metadata: Mapping[str, Mapping[str, Any]]) -> None:
@@ -34,7 +39,7 @@ class FolderDatasets:
         return str(folder)
 
 
-class ScriptedTrainer:
+class ScriptedTrainer(ModelTrainer):
     """Returns a prepared outcome; writes a checkpoint folder like the real trainer would."""
 
     def __init__(self, outcome: TrainingOutcome) -> None:
@@ -49,7 +54,8 @@ class ScriptedTrainer:
         return self.outcome
 
 
-class FolderCheckpoints:
+@final
+class FolderCheckpoints(CheckpointManager):
     """Checkpoints are folders named checkpoint-STEP; a file named BROKEN marks a corrupted one,
     a file CONFIG_HASH holds the config hash."""
 
@@ -74,7 +80,7 @@ class FolderCheckpoints:
         return ["BROKEN"] if (Path(checkpoint.location) / "BROKEN").exists() else []
 
     def latest_valid(self, folder: str) -> tuple[CheckpointInfo | None, list[str]]:
-        skipped = []
+        skipped: list[str] = []
         for checkpoint in reversed(self.scan(folder)):
             if not self.verify(checkpoint):
                 return checkpoint, skipped
@@ -88,7 +94,7 @@ class FolderCheckpoints:
         return [c.step for c in doomed]
 
 
-class MemoryRuns:
+class MemoryRuns(RunRepository):
     def __init__(self, stored_checkpoints: int = 0) -> None:
         self.synced: list[str] = []
         self.exported: dict[str, tuple[str, dict[str, bytes]]] = {}
@@ -123,16 +129,29 @@ class MemoryRuns:
     def model_names(self) -> list[str]:
         return sorted(self.exported)
 
+    def names(self) -> list[str]:
+        raise NotImplementedError("MemoryRuns does not list runs")
 
-class ListTracker:
+    def record(self, name: str) -> dict[str, Any]:
+        raise NotImplementedError("MemoryRuns does not read run records")
+
+
+@final
+class ListTracker(MetricsTracker):
     def __init__(self, tensorboard_dir: str) -> None:
         self.entries: list[tuple[int, str]] = []
 
     def log(self, step: int, values: Mapping[str, float], *, phase: str) -> None:
         self.entries.append((step, phase))
 
-    def best(self, metric: str, mode: str | None = None) -> tuple[int, float] | None:
+    def best(self, metric: str, mode: Mode | None = None) -> tuple[int, float] | None:
         return None
 
     def files(self) -> dict[str, bytes]:
         return {"metrics/history.json": json.dumps(self.entries).encode()}
+
+
+# The distillation fakes subclass these two, so they cannot be @final like the other fakes;
+# mypy refuses an abstract class here, so each must still implement every member of its port.
+_SCRIPTED_TRAINER_IS_COMPLETE: type[ModelTrainer] = ScriptedTrainer
+_MEMORY_RUNS_ARE_COMPLETE: type[RunRepository] = MemoryRuns

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, final
 
 from codemill.domain.calibration import ReliabilityBin
-from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
-from codemill.domain.manifest import Manifest
+from codemill.domain.errors import InputError, IntegrityError
 from codemill.domain.model_speed import SpeedFigures
-from codemill.domain.ports.model_inspector import FolderFindings
+from codemill.domain.ports.model_inspector import FolderFindings, LoadedModel, ModelInspector
+from codemill.domain.ports.plotter import Plotter
 from codemill.domain.validation import SplitPredictions
 
 SPEED = SpeedFigures(
@@ -32,7 +30,8 @@ def over_confident(split: str, count: int = 20) -> SplitPredictions:
     return SplitPredictions(kind="single_label", split=split, logits=logits, labels=labels)
 
 
-class FakeLoadedModel:
+@final
+class FakeLoadedModel(LoadedModel):
     def __init__(
         self,
         *,
@@ -70,7 +69,8 @@ class FakeLoadedModel:
         return self.splits[split]
 
 
-class FakeInspector:
+@final
+class FakeInspector(ModelInspector):
     def __init__(
         self, model: FakeLoadedModel | None = None, *, findings: FolderFindings | None = None
     ) -> None:
@@ -87,25 +87,8 @@ class FakeInspector:
         return self.model
 
 
-class FolderDatasetRepository:
-    """Datasets as folders with a label_map.json, their task in the manifest metadata."""
-
-    def __init__(self, root: Path, tasks: Mapping[str, tuple[str, Sequence[str]]]) -> None:
-        self.root, self.tasks = root, dict(tasks)
-
-    def manifest(self, name: str) -> Manifest:
-        if name not in self.tasks:
-            raise ArtifactNotFoundError(f"dataset '{name}' does not exist or was never completed")
-        return Manifest(kind="dataset", entries=(), created_at="then", metadata={"task": self.tasks[name][0]})
-
-    def local_copy(self, name: str) -> str:
-        folder = self.root / name
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "label_map.json").write_text(json.dumps({"labels": list(self.tasks[name][1])}))
-        return str(folder)
-
-
-class RecordingPlotter:
+@final
+class RecordingPlotter(Plotter):
     def __init__(self) -> None:
         self.diagrams: list[dict[str, Sequence[ReliabilityBin]]] = []
 

@@ -74,12 +74,13 @@ def test_generation_dataset_is_split_without_leakage_and_published() -> None:
         BuildDatasetRequest(name="d", corpus="c", task=TaskSpec(task=TaskType.GENERATION))
     )
     splits, bundle = datasets.published["d"]
-    assert sum(len(v) for v in splits.values()) == result.stats["samples"] == 60
+    assert sum(len(v) for v in splits.values()) == result.stats.samples == 60
     groups = {name: {s.group for s in part} for name, part in splits.items()}
     assert not groups["train"] & groups["test"]
     assert not groups["train"] & groups["validation"]
     assert all(s.target and s.target.startswith("Compute value") for s in splits["train"])
-    assert result.stats["decontamination"]["test"]["exact"] == 0
+    assert result.stats.decontamination["test"].exact == 0
+    assert bundle.stats == result.stats.to_dict()  # what stats.json holds
     assert set(bundle.plots) == {"input_lengths.png", "target_lengths.png"}
     assert "# Dataset `d`" in bundle.card
     assert bundle.tokenizer_files == {"tokenizer.json": b"{}"}
@@ -91,7 +92,7 @@ def test_classification_labels_come_from_the_field() -> None:
     result = use_case.execute(request)
     _, bundle = datasets.published["d"]
     assert bundle.label_names == ("go", "java", "python")
-    assert sum(result.stats["labels"]["train"].values()) == result.stats["splits"]["train"]
+    assert sum(result.stats.labels["train"].values()) == result.stats.splits["train"]
 
 
 def test_security_only_labels_scanned_languages_and_balances_train() -> None:
@@ -100,9 +101,9 @@ def test_security_only_labels_scanned_languages_and_balances_train() -> None:
     result = use_case.execute(BuildDatasetRequest(name="d", corpus="c", task=task))
     splits, _ = datasets.published["d"]
     assert {s.language for part in splits.values() for s in part} == {"python"}
-    train = result.stats["labels"]["train"]
+    train = result.stats.labels["train"]
     assert train["clean"] == train["vulnerable"]
-    assert result.stats["skipped"]["language_not_scanned"] == 40
+    assert result.stats.skipped["language_not_scanned"] == 40
 
 
 def test_security_needs_a_scanned_corpus() -> None:
@@ -133,7 +134,7 @@ def test_a_devign_style_file_builds_a_binary_dataset() -> None:
     )
     result = use_case.execute(request)
     assert set(datasets.published["devign"][1].label_names) == {"0", "1"}
-    assert result.stats["source"]["file"] == "devign.jsonl"
+    assert result.stats.source.file == "devign.jsonl"
 
 
 @pytest.mark.parametrize(

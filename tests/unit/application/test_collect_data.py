@@ -2,6 +2,7 @@ import pytest
 
 from codemill.application.collection.collect_data import LSH_INDEX, CollectData, CollectRequest
 from codemill.application.collection.file_processor import CollectOptions, FileProcessor
+from codemill.application.collection.summary import SourceRecord, UnitCounts
 from codemill.domain.errors import InputError
 from codemill.domain.sources import RawFile, SkippedFile
 from tests.fakes.collect_fakes import (
@@ -64,17 +65,18 @@ def test_every_file_and_unit_is_accounted_for() -> None:
     result = _use_case(repo, {"repo": _source()}).execute(CollectRequest(sources=["repo"], name="c1"))
     sink = repo.sinks[-1]
     stats = result.stats
-    assert stats["files"] == {"seen": 5, "parsed": 2, "skipped": 3, "bytes": stats["files"]["bytes"]}
-    assert stats["skipped"] == {"binary": 1, "too_large": 1, "unsupported_language": 1}
-    assert stats["units"] == {"extracted": 5, "kept": 3, "rejected": 2}
-    assert stats["dedup"]["exact_duplicates"] == 1
-    assert stats["filters"] == {"too_short": 1}
+    assert (stats.files.seen, stats.files.parsed, stats.files.skipped) == (5, 2, 3)
+    assert stats.skipped == {"binary": 1, "too_large": 1, "unsupported_language": 1}
+    assert stats.units == UnitCounts(extracted=5, kept=3, rejected=2)
+    assert stats.dedup.exact_duplicates == 1
+    assert stats.filters == {"too_short": 1}
     assert {r.unit.name for r in sink.kept} == {"add", "run", "owner"}
     assert sorted(rej.reason for _, rej in sink.rejected) == ["exact_duplicate", "too_short"]
     duplicate = next(rej for _, rej in sink.rejected if rej.reason == "exact_duplicate")
     assert duplicate.duplicate_of == next(r.unit.id for r in sink.kept if r.unit.name == "add")
-    assert stats["sources"] == [{"source": "repo", "commit": "abc123"}]
+    assert stats.sources == (SourceRecord(source="repo", commit="abc123"),)
     assert LSH_INDEX in repo.published["c1"][2]
+    assert repo.published["c1"][1] == stats.to_dict()  # what stats.json holds
 
 
 def test_secrets_are_redacted_and_findings_attached() -> None:
@@ -84,7 +86,7 @@ def test_secrets_are_redacted_and_findings_attached() -> None:
     assert "jane.doe@example.com" not in kept["owner"].unit.code
     assert "<EMAIL>" in kept["owner"].unit.code
     assert kept["owner"].redactions == {"<EMAIL>": 1}
-    assert result.stats["redactions"] == {"<EMAIL>": 1}
+    assert result.stats.redactions == {"<EMAIL>": 1}
     assert [f.test_id for f in kept["run"].findings] == ["B307"]
     assert kept["add"].cluster_id == kept["add"].unit.id
 
@@ -93,7 +95,7 @@ def test_no_filter_and_no_dedup_keep_every_extracted_unit() -> None:
     repo = MemoryCorpusRepository()
     request = CollectRequest(sources=["repo"], name="all", apply_filters=False, dedup=False, security=False)
     result = _use_case(repo, {"repo": _source()}).execute(request)
-    assert result.stats["units"]["kept"] == result.stats["units"]["extracted"] == 5
+    assert result.stats.units.kept == result.stats.units.extracted == 5
     assert all(not r.findings for r in repo.sinks[-1].kept)
     assert LSH_INDEX not in repo.published["all"][2]
 
@@ -105,8 +107,8 @@ def test_dedup_against_an_earlier_corpus() -> None:
     use_case = _use_case(repo, {"one": first, "two": second})
     use_case.execute(CollectRequest(sources=["one"], name="base"))
     result = use_case.execute(CollectRequest(sources=["two"], name="more", dedup_against="base"))
-    assert result.stats["units"]["kept"] == 1
-    assert result.stats["dedup"]["exact_duplicates"] == 1
+    assert result.stats.units.kept == 1
+    assert result.stats.dedup.exact_duplicates == 1
 
 
 def test_a_bad_source_fails_before_anything_is_written() -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from codemill.application.distillation.distill_model import DistillModel, DistillRequest
+from codemill.application.training.publication import RunPublisher, RunResumer
 from codemill.domain.distillation import DistillationConfig
 from codemill.domain.errors import InputError
 from codemill.domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
@@ -33,13 +34,12 @@ def _use_case(tmp_path: Path, outcome: TrainingOutcome, cache: MemoryTeacherCach
     use_case = DistillModel(
         datasets=FolderDatasets(tmp_path / "datasets", META),
         trainer=trainer,
-        checkpoints=FolderCheckpoints(),
+        resumer=RunResumer(FolderCheckpoints(), runs),
+        publisher=RunPublisher(runs, ListTracker, {"torch": "2.13.0"}),
         runs=runs,
         teacher_cache=cache or MemoryTeacherCache(),
         profiler=profiler,
-        tracker_factory=ListTracker,
         workdir=str(tmp_path / "work"),
-        versions={"torch": "2.13.0"},
     )
     return use_case, trainer, runs, profiler
 

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from codemill.application.pipeline.pipeline_runs import read_run
 from codemill.application.pipeline.report import summary_lines
-from codemill.application.pipeline.run_pipeline import PipelineRequest, RunPipeline, read_run
+from codemill.application.pipeline.run_pipeline import PipelineRequest, RunPipeline
 from codemill.application.publishing.artifacts import read_manifest, verify_manifest
 from codemill.domain.errors import InputError, StepStoppedError
 from tests.fakes.memory_store import InMemoryArtifactStore

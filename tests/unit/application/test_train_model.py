@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from codemill.application.training.publication import RunPublisher, RunResumer
 from codemill.application.training.train_model import TrainModel, TrainRequest
 from codemill.domain.errors import InputError
 from codemill.domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
@@ -35,12 +36,10 @@ def _use_case(tmp_path: Path, outcome: TrainingOutcome, runs: MemoryRuns | None 
     use_case = TrainModel(
         datasets=FolderDatasets(tmp_path / "datasets", META),
         trainer=trainer,
-        checkpoints=FolderCheckpoints(),
-        runs=runs,
-        tracker_factory=ListTracker,
+        resumer=RunResumer(FolderCheckpoints(), runs),
+        publisher=RunPublisher(runs, ListTracker, {"torch": "2.13.0"}),
         workdir=str(tmp_path / "work"),
         is_main_process=lambda: main,
-        versions={"torch": "2.13.0"},
     )
     return use_case, trainer, runs
 

@@ -14,11 +14,10 @@ from codemill.domain.errors import InputError
 from codemill.domain.ports.model_inspector import FolderFindings
 from codemill.domain.validation import CHECKS
 from tests.fakes.memory_store import InMemoryArtifactStore
-from tests.fakes.training_fakes import MemoryRuns
+from tests.fakes.training_fakes import FolderDatasets, MemoryRuns
 from tests.fakes.validation_fakes import (
     FakeInspector,
     FakeLoadedModel,
-    FolderDatasetRepository,
     RecordingPlotter,
     over_confident,
 )
@@ -49,12 +48,12 @@ def use_case(
     store: InMemoryArtifactStore | None = None,
     folders: LocalFolders | None = None,
 ) -> ValidateModel:
-    datasets = FolderDatasetRepository(
+    datasets = FolderDatasets(
         tmp_path / "datasets",
         {
-            "vuln": ("security", ["clean", "vulnerable"]),
-            "summ": ("generation", []),
-            "langs": ("classification", ["a", "b"]),
+            "vuln": {"task": "security", "labels": ["clean", "vulnerable"]},
+            "summ": {"task": "generation", "labels": []},
+            "langs": {"task": "classification", "labels": ["a", "b"]},
         },
     )
     ticks = iter(range(100))
