@@ -97,6 +97,7 @@ def test_a_service_with_its_own_application_and_domain_uses_the_facade(wheel: Pa
     )
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
+    print(json.dumps(report, indent=1))  # shown with pytest -s
     assert report["codemill"].startswith(str(site))
     assert report["application"] == str(service / "application" / "__init__.py")
     assert report["units"] == 1 and report["collect_is_facade_class"]
