@@ -9,12 +9,15 @@ from codemill.domain.errors import InputError
 
 
 class TaskType(StrEnum):
-    GENERATION = "generation"  # code -> text (summarize: docstring; name: method name)
+    GENERATION = "generation"  # code -> text (summarize, name) or code (assertion, body)
     CLASSIFICATION = "classification"  # code -> one label from a corpus field or a user column
     SECURITY = "security"  # code -> vulnerable/clean, or bandit test ids / CWEs (multi-label)
 
 
 SPLITS = ("train", "validation", "test")
+CODE_TARGETS = frozenset({"assertion", "body"})  # generation subtasks whose target is code
+# Stands where the target was cut out of the input (the tokenizers' mask token); not a secret.
+MASK_TOKEN = "<mask>"  # noqa: S105
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,7 +43,11 @@ class Sample:
 class TaskSpec:
     """Which task to build and how its labels or targets are derived.
 
-    - generation: subtask 'summarize' (default) or 'name';
+    - generation: subtask 'summarize' (default: code -> the docstring's
+      summary), 'name' (code with its name masked -> the name), 'assertion'
+      (a test with one assertion masked, plus the tested function -> the
+      assertion) or 'body' (signature and docstring -> the body); the last
+      two have code as their target (`target_is_code`);
     - classification: `label_field` names the corpus field or user column
       (default 'language');
     - security: subtask 'binary' (default), 'test_id' or 'cwe' (multi-label);
@@ -55,7 +62,7 @@ class TaskSpec:
 
     def __post_init__(self) -> None:
         allowed = {
-            TaskType.GENERATION: {"", "summarize", "name"},
+            TaskType.GENERATION: {"", "summarize", "name", *CODE_TARGETS},
             TaskType.CLASSIFICATION: {""},
             TaskType.SECURITY: {"", "binary", "test_id", "cwe"},
         }[self.task]
@@ -73,6 +80,11 @@ class TaskSpec:
             TaskType.CLASSIFICATION: "",
         }
         return self.subtask or defaults[self.task]
+
+    @property
+    def target_is_code(self) -> bool:
+        """The target is source code, scored for syntax too (AST validity)."""
+        return self.task is TaskType.GENERATION and self.effective_subtask in CODE_TARGETS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,7 +16,11 @@ LOSSES: Mapping[str, str] = {
     "jsd": "Jensen-Shannon divergence to the teacher's temperature-softened outputs, times T squared",
     "focal": "focal loss on the hard labels",
     "hidden": "hidden-state matching (MSE or cosine; a learned projection when widths differ)",
+    "semantic": "scale x (1 - cosine) between pooled sequence representations (a learned projection)",
+    "contrastive": "in-batch InfoNCE: each student's pooled representation picks its own teacher's",
 }
+# Components that read the teacher's hidden states: the teacher runs beside the student.
+ONLINE_LOSSES = ("hidden", "semantic", "contrastive")
 # Where each schedule preset starts and ends; None stands for the configured `weights`.
 SCHEDULES: Mapping[str, tuple[Mapping[str, float] | None, Mapping[str, float] | None]] = {
     "constant": (None, None),
@@ -25,6 +29,26 @@ SCHEDULES: Mapping[str, tuple[Mapping[str, float] | None, Mapping[str, float] | 
     "linear": (None, None),  # from `weights` to `end_weights`
 }
 STUDENT_HALF = "half"  # the teacher's own architecture with every other layer
+_FOCAL_SHARE = 5 / 9  # trident: what the scheduled components leave goes 5:4 to focal and jsd
+
+
+def _with_focal_and_jsd(scheduled: Mapping[str, float]) -> dict[str, float]:
+    """The scheduled weights, and focal and jsd sharing 5:4 what is left of 1."""
+    rest = 1.0 - sum(scheduled.values())
+    return {"focal": round(rest * _FOCAL_SHARE, 12), "jsd": round(rest * (1 - _FOCAL_SHARE), 12), **scheduled}
+
+
+# Loss presets: (start weights, end weights) of a 'linear' schedule; every end sums to 1.
+LOSS_PRESETS: Mapping[str, tuple[Mapping[str, float], Mapping[str, float]]] = {
+    "trident": (
+        _with_focal_and_jsd({"semantic": 0.1}),
+        _with_focal_and_jsd({"semantic": 0.35}),
+    ),
+    "trident+contrastive": (
+        _with_focal_and_jsd({"semantic": 0.1, "contrastive": 0.1}),
+        _with_focal_and_jsd({"semantic": 0.35, "contrastive": 0.2}),
+    ),
+}
 
 
 def _default_weights() -> dict[str, float]:
@@ -40,10 +64,15 @@ class DistillationConfig:
     training steps: 'constant' keeps `weights`, 'hard-to-soft' starts from
     hard labels alone ({'ce': 1}) and ends at `weights`, 'soft-to-hard' the
     reverse, 'linear' goes from `weights` to `end_weights`. `temperature`
-    softens both distributions for 'kl' and 'jsd'. The teacher's top-`top_k`
-    outputs per position are computed once and cached (`use_cache`);
-    hidden-state matching needs the teacher online. `init_from_teacher`
-    copies every other layer of the teacher into a student of the same width.
+    softens both distributions for 'kl' and 'jsd'. `semantic_scale` multiplies
+    the semantic distance (1 - cosine); `contrastive_temperature` divides the
+    cosine similarities of the contrastive loss. A `preset` (see
+    LOSS_PRESETS) sets `weights`, `end_weights` and the 'linear' schedule
+    itself: given with other weights or another schedule, it is refused.
+    The teacher's top-`top_k` outputs per position are computed once and
+    cached (`use_cache`); the components of ONLINE_LOSSES need the teacher
+    online. `init_from_teacher` copies every other layer of the teacher into
+    a student of the same width.
     """
 
     weights: dict[str, float] = field(default_factory=_default_weights)
@@ -55,9 +84,13 @@ class DistillationConfig:
     top_k: int = 32
     use_cache: bool = True
     init_from_teacher: bool = False
+    semantic_scale: float = 5.0
+    contrastive_temperature: float = 0.1
+    preset: str | None = None
 
     def __post_init__(self) -> None:
-        problems = _weight_problems(self.weights, "weights")
+        problems = self._apply_preset()
+        problems += _weight_problems(self.weights, "weights")
         if self.end_weights is not None:
             problems += _weight_problems(self.end_weights, "end weights")
         if self.schedule not in SCHEDULES:
@@ -69,12 +102,33 @@ class DistillationConfig:
             "focal gamma must be >= 0": self.focal_gamma >= 0,
             "top_k must be >= 1": self.top_k >= 1,
             f"hidden must be mse or cosine, not {self.hidden!r}": self.hidden in ("mse", "cosine"),
+            "semantic scale must be > 0": self.semantic_scale > 0,
+            "contrastive temperature must be > 0": self.contrastive_temperature > 0,
         }
         problems += [message for message, ok in checks.items() if not ok]
         if not problems and not any(self.start_weights().values()) and not any(self.final_weights().values()):
             problems.append("at least one loss needs a weight above 0")
         if problems:
             raise InputError("invalid distillation config: " + "; ".join(problems))
+
+    def _apply_preset(self) -> list[str]:
+        """Set the preset's weights and schedule when none were given; a problem if others were."""
+        if self.preset is None:
+            return []
+        if self.preset not in LOSS_PRESETS:
+            return [f"loss preset {self.preset!r} is not one of {', '.join(LOSS_PRESETS)}"]
+        start, end = (dict(weights) for weights in LOSS_PRESETS[self.preset])
+        given = (self.weights, self.end_weights, self.schedule)
+        if given == (_default_weights(), None, "constant"):
+            object.__setattr__(self, "weights", start)
+            object.__setattr__(self, "end_weights", end)
+            object.__setattr__(self, "schedule", "linear")
+        elif given != (start, end, "linear"):
+            return [
+                f"the loss preset {self.preset!r} sets the weights and the schedule: give either the preset "
+                "or weights, end weights and a schedule, not both"
+            ]
+        return []
 
     def start_weights(self) -> dict[str, float]:
         start = SCHEDULES[self.schedule][0]
@@ -96,8 +150,8 @@ class DistillationConfig:
 
     @property
     def needs_online_teacher(self) -> bool:
-        """The teacher runs beside the student: no cache asked, or hidden states to match."""
-        return not self.use_cache or self.uses("hidden")
+        """The teacher runs beside the student: no cache asked, or its hidden states are read."""
+        return not self.use_cache or any(self.uses(name) for name in ONLINE_LOSSES)
 
 
 def interpolate(start: Mapping[str, float], end: Mapping[str, float], progress: float) -> dict[str, float]:

@@ -3,6 +3,9 @@
 Ranges: every metric is in [0, 1] except `mcc` (in [-1, 1]) and `smoothed_bleu4`
 (in [0, 100], the scale CodeXGLUE reports). Empty inputs score 0. Undefined
 ratios (nothing predicted, nothing true) count as 0, as scikit-learn does.
+
+`positional_ngram_similarity` scores generated code; `code_metrics` adds it,
+with AST validity, to the generation metrics of tasks whose target is code.
 """
 
 from __future__ import annotations
@@ -24,6 +27,13 @@ DEFAULT_METRIC: Mapping[TaskType, str] = {
 _NGRAM_ORDER = 4
 _TINY = sys.float_info.min
 _PUNCTUATION_SPLIT = re.compile(r"[\w]+|[^\s\w]")
+_CODE_TOKEN = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''  # triple-quoted strings
+    r'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`(?:\\.|[^`\\])*`'  # one-line strings, templates
+    r"|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\w*"  # numbers with their suffixes: 10L, 0x1F, 1.5f, 1e-3
+    r"|[^\W\d]\w*|\$\w*"  # identifiers and keywords ($ for PHP and JavaScript names)
+    r"|[^\s\w]"  # any other character, alone: punctuation and operators
+)
 _NIST_JOIN = [(re.compile(r"<skipped>"), ""), (re.compile(r"-\n"), ""), (re.compile(r"\n"), " ")]
 _NIST_TOKENIZE = [
     (re.compile(r"([\{-\~\[-\` -\&\(-\+\:-\@\/])"), r" \1 "),
@@ -138,6 +148,71 @@ def token_f1(references: Sequence[str], predictions: Sequence[str]) -> float:
     return sum(_pair_f1(_words(r), _words(p)) for r, p in zip(references, predictions, strict=True)) / len(
         references
     )
+
+
+def code_tokens(code: str) -> list[str]:
+    """Code cut into tokens, case kept: identifiers and keywords, numbers, string literals (quotes
+    included, one token each), and every other non-space character as a token of its own."""
+    return _CODE_TOKEN.findall(code)
+
+
+def positional_ngram_similarity(references: Sequence[str], predictions: Sequence[str]) -> float:
+    """Position-aware n-gram similarity, in [0, 1]: how much of the reference the prediction has in place.
+
+    Both texts are cut by `code_tokens`. For each order n = 1..4 that the
+    reference has (N reference tokens give the orders 1..min(4, N)), share_n
+    is the number of the reference's n-grams found in the prediction at the
+    same token position or one position before or after (the n-gram starting
+    at reference token i matches a prediction n-gram starting at i-1, i or
+    i+1), divided by the reference's N-n+1 n-grams. Each prediction n-gram
+    matches at most one reference n-gram (matches are taken left to right,
+    the earliest free position first, which gives the most matches). A
+    sample scores the mean of its share_n; an empty reference scores 1 when
+    the prediction is empty too, else 0. The result is the mean over samples
+    (0 for no samples). Unlike BLEU, a right token far from its place earns
+    nothing, which suits short code such as assertions, where order is
+    meaning: `assertEqual(b, a)` against the reference `assertEqual(a, b)`
+    scores (4/6 + 1/5 + 0/4 + 0/3) / 4 = 0.2167.
+    """
+    _same_length(references, predictions)
+    if not references:
+        return 0.0
+    pairs = zip(references, predictions, strict=True)
+    return sum(_positional_similarity(code_tokens(r), code_tokens(p)) for r, p in pairs) / len(references)
+
+
+def generation_metrics(references: Sequence[str], predictions: Sequence[str]) -> dict[str, float]:
+    """bleu4 (smoothed BLEU-4, 0-100), exact_match and token_f1: every generation task's metrics."""
+    return {
+        "bleu4": smoothed_bleu4(references, predictions),
+        "exact_match": exact_match(references, predictions),
+        "token_f1": token_f1(references, predictions),
+    }
+
+
+def _positional_similarity(reference: list[str], prediction: list[str]) -> float:
+    if not reference:
+        return float(not prediction)
+    orders = range(1, min(_NGRAM_ORDER, len(reference)) + 1)
+    return sum(_positional_share(reference, prediction, n) for n in orders) / len(orders)
+
+
+def _positional_share(reference: list[str], prediction: list[str], n: int) -> float:
+    used: set[int] = set()
+    last = len(prediction) - n  # the last position an n-gram of the prediction starts at
+    for i in range(len(reference) - n + 1):
+        gram = reference[i : i + n]
+        found = next(
+            (
+                j
+                for j in (i - 1, i, i + 1)
+                if 0 <= j <= last and j not in used and prediction[j : j + n] == gram
+            ),
+            None,
+        )
+        if found is not None:
+            used.add(found)
+    return len(used) / (len(reference) - n + 1)
 
 
 def _pair_f1(reference: list[str], prediction: list[str]) -> float:

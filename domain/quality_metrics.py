@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from codemill.domain import evaluation_metrics as em
 from codemill.domain.calibration import negative_log_likelihood
+from codemill.domain.code_metrics import SyntaxScoring, code_metrics
+from codemill.domain.errors import InputError
 from codemill.domain.validation import SplitPredictions
 
 
@@ -21,20 +23,24 @@ def confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], classes: int)
     return counts
 
 
-def quality_metrics(predictions: SplitPredictions) -> dict[str, float]:
+def quality_metrics(predictions: SplitPredictions, syntax: SyntaxScoring | None = None) -> dict[str, float]:
     """The task's metrics, as TrainModel reports them.
 
     - single-label: accuracy, macro_f1 (over every class of the head), mcc, loss (NLL);
     - multi-label (a class is on when its logit is > 0): accuracy (all labels right), micro_f1, macro_f1;
-    - generation: bleu4 (smoothed BLEU-4, 0-100), exact_match, token_f1.
+    - generation: bleu4 (smoothed BLEU-4, 0-100), exact_match, token_f1; with `syntax` (the target is
+      code) also ast_validity and ngram_similarity (`code_metrics`), which need each sample's language.
     """
     if predictions.kind == "seq2seq":
         refs, hyps = predictions.references, predictions.predictions
-        return {
-            "bleu4": em.smoothed_bleu4(refs, hyps),
-            "exact_match": em.exact_match(refs, hyps),
-            "token_f1": em.token_f1(refs, hyps),
-        }
+        if syntax is None:
+            return em.generation_metrics(refs, hyps)
+        if len(predictions.languages) != len(hyps):
+            raise InputError(
+                f"the {predictions.split} split has no language for each sample, which AST validity needs: "
+                "rebuild the dataset with codemill dataset build"
+            )
+        return code_metrics(refs, hyps, predictions.languages, syntax)
     if predictions.kind == "multi_label":
         guessed = [[int(value > 0) for value in row] for row in predictions.logits]
         truth = [list(row) for row in predictions.label_rows]

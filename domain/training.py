@@ -11,7 +11,7 @@ from codemill.domain.errors import InputError
 Precision = Literal["auto", "fp32", "bf16", "fp16"]
 Mode = Literal["min", "max"]
 
-PRESETS = ("tiny", "small", "base")
+PRESETS = ("micro", "tiny", "mini", "small", "base")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,7 +21,8 @@ class TrainingConfig:
     `warmup` below 1 is a ratio of the total steps, 1 or more a number of
     steps. `metric` is the evaluation metric monitored for early stopping and
     checkpoint selection ('loss', 'accuracy', 'macro_f1', 'mcc', 'bleu4',
-    'exact_match', 'token_f1'); `mode` says whether lower or higher is better
+    'exact_match', 'token_f1'; 'ast_validity' and 'ngram_similarity' too when
+    the target is code); `mode` says whether lower or higher is better
     (default: min for loss, max otherwise).
     """
 
@@ -101,3 +102,5 @@ class TrainingOutcome:
     diverged: bool = False  # NaN or infinite loss: stopped, the last good checkpoint kept
     samples_per_second: float = 0.0
     best_model_dir: str | None = None  # the best model alone (weights, config, tokenizer), ready to export
+    # Files the trainer wrote in the run's folder that join the published run (paths relative to it).
+    run_files: tuple[str, ...] = ()

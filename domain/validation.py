@@ -80,7 +80,9 @@ class SplitPredictions:
     `kind` is 'single_label', 'multi_label' or 'seq2seq'. Classifiers give
     one row of raw class logits per sample (`logits`) and the truth as class
     ids (`labels`, single-label) or 0/1 rows (`label_rows`, multi-label);
-    generators give decoded texts (`predictions`) and their `references`.
+    generators give decoded texts (`predictions`) and their `references`,
+    with each sample's language (`languages`, empty when the dataset has no
+    `language` column) for the syntax of generated code.
     """
 
     kind: str
@@ -90,6 +92,7 @@ class SplitPredictions:
     label_rows: Sequence[Sequence[int]] = ()
     references: Sequence[str] = ()
     predictions: Sequence[str] = ()
+    languages: Sequence[str] = ()
 
     @property
     def size(self) -> int:

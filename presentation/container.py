@@ -28,6 +28,7 @@ from codemill.domain.errors import ConfigurationError
 from codemill.domain.ports.artifact_store import ArtifactStore
 from codemill.domain.ports.checkpoint_manager import CheckpointManager
 from codemill.domain.ports.code_source import SourceResolver
+from codemill.domain.ports.code_structure import CodeStructure
 from codemill.domain.ports.corpus_repository import CorpusRepository
 from codemill.domain.ports.dataset_repository import DatasetRepository
 from codemill.domain.ports.deduplicator import Deduplicator
@@ -37,8 +38,10 @@ from codemill.domain.ports.model_profiler import ModelProfiler
 from codemill.domain.ports.model_trainer import ModelTrainer
 from codemill.domain.ports.plotter import Plotter
 from codemill.domain.ports.run_repository import RunRepository
+from codemill.domain.ports.syntax_checker import SyntaxChecker
 from codemill.domain.ports.tabular_reader import TabularReader
 from codemill.domain.ports.teacher_cache import TeacherCache
+from codemill.domain.ports.teacher_locator import TeacherLocator
 from codemill.domain.ports.tokenizers import TokenizerProvider
 from codemill.infrastructure import distributed
 from codemill.infrastructure.collection.file_worker import file_worker_factory
@@ -140,16 +143,28 @@ def build_plotter() -> Plotter:
     return MatplotlibPlotter()
 
 
+def build_code_structure() -> CodeStructure:
+    from codemill.infrastructure.parsing.tree_sitter_code_structure import TreeSitterCodeStructure
+
+    return TreeSitterCodeStructure()
+
+
 def build_runs(store: ArtifactStore) -> RunRepository:
     from codemill.infrastructure.runs.storage_run_repository import StorageRunRepository
 
     return StorageRunRepository(store)
 
 
-def build_trainer() -> ModelTrainer:
+def build_syntax_checker() -> SyntaxChecker:
+    from codemill.infrastructure.parsing.tree_sitter_syntax_checker import TreeSitterSyntaxChecker
+
+    return TreeSitterSyntaxChecker()
+
+
+def build_trainer(syntax_checker: SyntaxChecker) -> ModelTrainer:
     from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
 
-    return HfModelTrainer()
+    return HfModelTrainer(syntax_checker=syntax_checker)
 
 
 def build_checkpoint_manager() -> CheckpointManager:
@@ -162,6 +177,12 @@ def build_teacher_cache(store: ArtifactStore) -> TeacherCache:
     from codemill.infrastructure.training.distillation.storage_teacher_cache import StorageTeacherCache
 
     return StorageTeacherCache(store)
+
+
+def build_teacher_locator() -> TeacherLocator:
+    from codemill.infrastructure.training.distillation.hf_teacher_locator import HfTeacherLocator
+
+    return HfTeacherLocator()
 
 
 def build_model_profiler() -> ModelProfiler:
@@ -227,6 +248,7 @@ def pipeline_scope(settings: Settings, store: ArtifactStore, work_dir: str) -> C
             distill=child.distill_model(),
             validate=child.validate_model(),
             samples=lambda name, split: list(datasets.samples(name, split)),
+            syntax_checker=child.syntax_checker(),
         )
 
     return scope
@@ -256,11 +278,14 @@ class Container(containers.DeclarativeContainer):
     tokenizers = providers.Singleton(build_tokenizers)
     tabular_reader = providers.Singleton(build_tabular_reader, store=artifact_store, storage=storage_settings)
     plotter = providers.Singleton(build_plotter)
+    code_structure = providers.Singleton(build_code_structure)
     runs = providers.Singleton(build_runs, store=artifact_store)
-    trainer = providers.Singleton(build_trainer)
+    syntax_checker = providers.Singleton(build_syntax_checker)
+    trainer = providers.Singleton(build_trainer, syntax_checker=syntax_checker)
     checkpoints = providers.Singleton(build_checkpoint_manager)
     model_inspector = providers.Singleton(build_model_inspector)
     teacher_cache = providers.Singleton(build_teacher_cache, store=artifact_store)
+    teacher_locator = providers.Singleton(build_teacher_locator)
     model_profiler = providers.Singleton(build_model_profiler)
     executor = providers.Singleton(ProcessPoolParallelExecutor)
     progress = providers.Singleton(TqdmProgress)
@@ -288,6 +313,7 @@ class Container(containers.DeclarativeContainer):
         reader=tabular_reader,
         dedup_factory=providers.Callable(dedup_factory, collect_settings),
         plotter=plotter,
+        code_structure=code_structure,
         progress=progress,
     )
     # Training runs, shared by train and distill: resume, publish, and who writes under DDP
@@ -308,7 +334,12 @@ class Container(containers.DeclarativeContainer):
     )
     train_model = providers.Factory(TrainModel, **_training_run)
     distill_model = providers.Factory(
-        DistillModel, **_training_run, runs=runs, teacher_cache=teacher_cache, profiler=model_profiler
+        DistillModel,
+        **_training_run,
+        runs=runs,
+        teacher_cache=teacher_cache,
+        teachers=teacher_locator,
+        profiler=model_profiler,
     )
 
     validate_model = providers.Factory(
@@ -320,6 +351,7 @@ class Container(containers.DeclarativeContainer):
         plotter=plotter,
         folder_store=providers.Object(local_folder_store),
         cache_dir=providers.Callable(lambda s: str(s.cache_dir.expanduser()), settings),
+        syntax_checker=syntax_checker,
     )
     manage_checkpoints = providers.Factory(
         ManageCheckpoints,

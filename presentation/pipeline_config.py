@@ -21,6 +21,7 @@ import yaml
 
 from codemill.domain.code import Language
 from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
+from codemill.domain.distillation import DistillationConfig
 from codemill.domain.errors import InputError
 from codemill.domain.training import TrainingConfig
 
@@ -61,7 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "distill": {
         "enabled": True,
         "student": "half",  # the teacher with half its layers
-        "options": {},  # DistillationConfig fields: temperature, weights, schedule, top_k ...
+        "options": {},  # DistillationConfig fields: weights, schedule, preset, temperature, top_k ...
         "train": {},  # the student's training budget: [train] with these changes
     },
     "validate": {
@@ -159,6 +160,16 @@ def training_config(values: Mapping[str, Any], *, where: str) -> TrainingConfig:
     if unknown:
         raise InputError(f"[{where}] has unknown settings {unknown} (known: {', '.join(sorted(known))})")
     return validated(TrainingConfig, dict(values), where=where)
+
+
+def distillation_config(values: Mapping[str, Any], *, where: str) -> DistillationConfig:
+    """A DistillationConfig from `values` (weights, preset, semantic_scale, ...); an unknown key is refused
+    in one line instead of being dropped."""
+    known = {f.name for f in dataclasses.fields(DistillationConfig)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise InputError(f"[{where}] has unknown settings {unknown} (known: {', '.join(sorted(known))})")
+    return validated(DistillationConfig, dict(values), where=where)
 
 
 def validated(kind: type[T], values: dict[str, Any], *, where: str) -> T:

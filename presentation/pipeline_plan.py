@@ -56,13 +56,12 @@ def build_plan(config: Mapping[str, Any]) -> PipelinePlan:
 
 def _distill(config: Mapping[str, Any], train: Mapping[str, Any]) -> Any:
     from codemill.application.distillation.distill_model import DistillRequest
-    from codemill.domain.distillation import DistillationConfig
-    from codemill.presentation.pipeline_config import validated
+    from codemill.presentation.pipeline_config import distillation_config
 
     section = config["distill"]
     student = str(section["student"])
     budget = training_config({**train, **section["train"], "model": student}, where="distill.train")
-    options = validated(DistillationConfig, dict(section["options"]), where="distill.options")
+    options = distillation_config(section["options"], where="distill.options")
     return DistillRequest(
         teacher=TEACHER, dataset=DATASET, name=STUDENT, student=student, config=budget, distillation=options
     )

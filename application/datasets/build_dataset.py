@@ -6,7 +6,7 @@ import hashlib
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from codemill.application.datasets.balancing import downsample_majority
@@ -30,9 +30,11 @@ from codemill.application.datasets.summary import (
     TokenizerInfo,
 )
 from codemill.application.publishing.hashing import config_hash
+from codemill.domain.corpus import UnitRecord
 from codemill.domain.dataset import Sample, SplitConfig, TaskSpec, TaskType
 from codemill.domain.errors import InputError
 from codemill.domain.manifest import Manifest
+from codemill.domain.ports.code_structure import CodeStructure
 from codemill.domain.ports.corpus_repository import CorpusRepository
 from codemill.domain.ports.dataset_repository import DatasetBundle, DatasetRepository
 from codemill.domain.ports.deduplicator import Deduplicator
@@ -76,7 +78,8 @@ class BuildDatasetResult:
 class BuildDataset:
     """Turn a collected corpus (or a user's labelled file) into a task dataset.
 
-    - Every unit or row is either a sample or counted under a skip reason.
+    - Every unit or row is either a sample (a test gives one per assertion)
+      or counted under a skip reason.
     - Splits are group-aware: one source file (or repository) and one
       near-duplicate cluster never straddle two splits; the exact overlap of
       validation and test with train is checked and must be 0; near overlaps
@@ -96,9 +99,11 @@ class BuildDataset:
         reader: TabularReader,
         dedup_factory: Callable[[], Deduplicator],
         plotter: Plotter,
+        code_structure: CodeStructure,
         progress: ProgressReporter | None = None,
     ) -> None:
         self._corpora = corpora
+        self._code_structure = code_structure
         self._datasets = datasets
         self._tokenizers = tokenizers
         self._reader = reader
@@ -158,12 +163,12 @@ class BuildDataset:
     def _load(self, request: BuildDatasetRequest) -> tuple[list[Sample], Counter[str], DatasetSource]:
         if request.corpus is not None:
             manifest = self._corpora.manifest(request.corpus)
-            records = self._corpora.iter_records(request.corpus)
             samples, skipped = build_samples(
-                records,
+                _CorpusRecords(self._corpora, request.corpus),
                 request.task,
                 group_by=request.split.group_by,
                 scanned_languages=self._scanned_languages(request),
+                code_structure=self._code_structure,
             )
             digest = hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
             source = DatasetSource(corpus=request.corpus, manifest_sha256=digest)
@@ -226,6 +231,17 @@ class BuildDataset:
             return self._tokenizers.pretrained(request.tokenizer)
         texts = [s.text for s in train] + [s.target for s in train if s.target]
         return self._tokenizers.train(texts, vocab_size=request.vocab_size)
+
+
+class _CorpusRecords:
+    """A corpus's records, read again from the start on each iteration (assertions read them twice)."""
+
+    def __init__(self, corpora: CorpusRepository, name: str) -> None:
+        self._corpora = corpora
+        self._name = name
+
+    def __iter__(self) -> Iterator[UnitRecord]:
+        return self._corpora.iter_records(self._name)
 
 
 def _validate(request: BuildDatasetRequest) -> None:

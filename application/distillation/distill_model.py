@@ -29,13 +29,14 @@ from codemill.domain.distillation import DistillationConfig
 from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.evaluation_metrics import DEFAULT_METRIC
 from codemill.domain.manifest import Manifest
-from codemill.domain.names import check_name
+from codemill.domain.names import NAME_PATTERN, check_name
 from codemill.domain.ports.dataset_repository import DatasetRepository
 from codemill.domain.ports.model_profiler import ModelProfiler
 from codemill.domain.ports.model_trainer import DistillationJob, ModelTrainer, TrainingJob
 from codemill.domain.ports.progress import NullProgress, ProgressReporter
 from codemill.domain.ports.run_repository import RunRepository
 from codemill.domain.ports.teacher_cache import TeacherCache
+from codemill.domain.ports.teacher_locator import LocatedTeacher, TeacherLocator
 from codemill.domain.training import TrainingConfig, TrainingOutcome
 
 log = logging.getLogger("codemill.distill")
@@ -44,7 +45,7 @@ REPORT_JSON, REPORT_MD = "distillation_report.json", "distillation_report.md"
 
 @dataclass(frozen=True, kw_only=True)
 class DistillRequest:
-    teacher: str  # an exported model in storage (models/TEACHER)
+    teacher: str  # a model in storage (models/TEACHER), else a local model folder, else a hub name (org/name)
     dataset: str
     name: str  # the student's run and model name
     student: str = "tiny"  # a preset, 'half' (the teacher with half its layers) or a local path
@@ -68,15 +69,23 @@ class DistillResult:
 class DistillModel:
     """Distill a trained teacher into a student on a dataset, with TrainModel's trainer and checkpoints.
 
-    - The teacher must be an exported model of the dataset's task; the
-      trainer checks that it shares the dataset's tokenizer and labels, all
-      before training starts, each with a one-line error.
+    - The teacher is, in this order: a model published in storage (it wins
+      over a local folder of the same name), a local model folder (config
+      and safetensors weights), a hub name (org/name). Anything else is a
+      one-line error.
+    - A stored teacher's run record must name the dataset's task (a teacher
+      without one is checked by the trainer alone); every teacher's
+      tokenizer must be the dataset's, checked before any teacher output or
+      training step; the trainer checks the kind of task and the labels.
+      Each mismatch is a one-line error before training starts.
     - The teacher's top-k outputs are cached in storage under
-      `distill-cache/KEY/` (KEY: sha256 of the teacher's and the dataset's
-      manifests, k and the input lengths) and reused by later runs; the
-      online teacher is used when the cache is off or hidden states are matched.
+      `distill-cache/KEY/` (KEY: sha256 of the teacher's fingerprint, the
+      dataset's manifest, k and the input lengths) and reused by later runs;
+      the online teacher is used when the cache is off or hidden states are
+      matched. A stored teacher's fingerprint is the sha256 of its manifest.
     - Checkpoints, resume and the run record work as in TrainModel; the run
-      record adds the teacher and the report.
+      record adds the teacher (reference, origin, fingerprint, hub revision)
+      and the report.
     - A finished run exports the student to `models/NAME/` like a trained
       model, with `distillation_report.json` and `.md`: teacher and student
       test metrics, retention, parameters, weights on disk, CPU latency (p50,
@@ -92,6 +101,7 @@ class DistillModel:
         publisher: RunPublisher,
         runs: RunRepository,
         teacher_cache: TeacherCache,
+        teachers: TeacherLocator,
         profiler: ModelProfiler,
         workdir: str,
         progress: ProgressReporter | None = None,
@@ -101,6 +111,7 @@ class DistillModel:
         self._trainer = trainer
         self._runs = runs
         self._cache = teacher_cache
+        self._teachers = teachers
         self._profiler = profiler
         self._resumer = resumer
         self._publisher = publisher
@@ -110,20 +121,18 @@ class DistillModel:
 
     def execute(self, request: DistillRequest) -> DistillResult:
         check_name(request.name, what="run")
-        check_name(request.teacher, what="model")
         if request.name == request.teacher:
             raise InputError(f"the student needs a name of its own, not the teacher's ({request.teacher!r})")
         manifest = self._datasets.manifest(request.dataset)
         task = task_of(manifest)
-        teacher_manifest = self._teacher_manifest(request.teacher)
-        self._check_teacher_task(request.teacher, task)
+        teacher = self._teacher(request.teacher, task)
         config = dataclasses.replace(request.config, model=request.student)
-        job, cache_key, cache_hit = self._job(request, manifest, teacher_manifest, config)
+        job, cache_key, cache_hit = self._job(request, manifest, teacher, config)
         outcome = self._trainer.train(job, self._progress)
         if not self._is_main():
             return _result(request.name, outcome, {}, None, None)
-        self._keep_cache(job, cache_key, cache_hit, request)
-        report = self._report(request, job, outcome) if exportable(outcome) else {}
+        self._keep_cache(job, cache_key, cache_hit, request, teacher)
+        report = self._report(request, teacher, job, outcome) if exportable(outcome) else {}
         model_manifest, run_manifest = self._publisher.publish(
             name=request.name,
             dataset=request.dataset,
@@ -132,8 +141,10 @@ class DistillModel:
             outcome=outcome,
             model_files=self._model_files(request, task, outcome, report) if report else None,
             record={
-                "teacher": request.teacher,
-                "teacher_manifest_sha256": manifest_sha256(teacher_manifest),
+                "teacher": teacher.reference,
+                "teacher_origin": teacher.origin,
+                "teacher_fingerprint": teacher.fingerprint,
+                "teacher_revision": teacher.revision,
                 "student": request.student,
                 "distillation": dataclasses.asdict(request.distillation),
                 "report": report or None,
@@ -141,14 +152,38 @@ class DistillModel:
         )
         return _result(request.name, outcome, report, model_manifest, run_manifest)
 
-    def _teacher_manifest(self, teacher: str) -> Manifest:
-        try:
-            return self._runs.model_manifest(teacher)
-        except ArtifactNotFoundError:
+    def _teacher(self, reference: str, task: TaskSpec) -> LocatedTeacher:
+        """A model in storage (it wins over a same-named local folder), else a folder, else a hub name."""
+        stored = self._stored_manifest(reference)
+        if stored is not None:
+            self._check_teacher_task(reference, task)
+            return LocatedTeacher(
+                reference=reference,
+                origin="storage",
+                folder=self._runs.fetch_model(reference, str(self._workdir / "models")),
+                fingerprint=manifest_sha256(stored),
+            )
+        located = self._teachers.locate(reference)
+        if located is not None:
+            return located
+        if NAME_PATTERN.fullmatch(reference):
             raise InputError(
-                f"teacher model {teacher!r} is not in storage: train it first "
-                f"(codemill train DATASET --name {teacher}) or pick one of codemill storage ls models/"
-            ) from None
+                f"teacher model {reference!r} is not in storage nor a local folder: train it first "
+                f"(codemill train DATASET --name {reference}), pick one of codemill storage ls models/, "
+                "or pass a model folder or a hub name (org/name)"
+            )
+        raise InputError(
+            f"teacher {reference!r} is not a model in storage, an existing folder nor a hub name (org/name): "
+            "pass a model folder (config.json, safetensors weights, tokenizer)"
+        )
+
+    def _stored_manifest(self, reference: str) -> Manifest | None:
+        if NAME_PATTERN.fullmatch(reference) is None:
+            return None
+        try:
+            return self._runs.model_manifest(reference)
+        except ArtifactNotFoundError:
+            return None
 
     def _check_teacher_task(self, teacher: str, task: TaskSpec) -> None:
         """The teacher's run record names the task it learnt; without one, the trainer checks the model."""
@@ -171,11 +206,11 @@ class DistillModel:
             )
 
     def _job(
-        self, request: DistillRequest, manifest: Manifest, teacher_manifest: Manifest, config: TrainingConfig
+        self, request: DistillRequest, manifest: Manifest, teacher: LocatedTeacher, config: TrainingConfig
     ) -> tuple[TrainingJob, str, bool]:
         folder = self._datasets.local_copy(request.dataset)
-        teacher_dir = self._runs.fetch_model(request.teacher, str(self._workdir / "models"))
-        key = teacher_cache_key(teacher_manifest, manifest, request.distillation, config)
+        self._teachers.check_vocabulary(teacher.folder, folder)  # before any teacher output or step
+        key = teacher_cache_key(teacher.fingerprint, manifest, request.distillation, config)
         cache_dir, hit = None, False
         if not request.distillation.needs_online_teacher:
             cache_dir = str(self._workdir / "distill-cache" / key)
@@ -187,7 +222,7 @@ class DistillModel:
             manifest.to_json(),
             config,
             request.distillation,
-            manifest_sha256(teacher_manifest),
+            teacher.fingerprint,
         )
         job = TrainingJob(
             dataset_dir=folder,
@@ -200,31 +235,36 @@ class DistillModel:
                 request.name, request.resume, run_dir / "checkpoints", digest
             ),
             distillation=DistillationJob(
-                teacher_dir=teacher_dir, config=request.distillation, cache_dir=cache_dir
+                teacher_dir=teacher.folder, config=request.distillation, cache_dir=cache_dir
             ),
         )
         return job, key, hit
 
-    def _keep_cache(self, job: TrainingJob, key: str, hit: bool, request: DistillRequest) -> None:
+    def _keep_cache(
+        self, job: TrainingJob, key: str, hit: bool, request: DistillRequest, teacher: LocatedTeacher
+    ) -> None:
         """Publish the teacher outputs the trainer computed (its folder exists once complete)."""
         assert job.distillation is not None
         folder = job.distillation.cache_dir
         if hit or folder is None or not Path(folder).is_dir():
             return
         metadata = {
-            "teacher": request.teacher,
+            "teacher": teacher.reference,
+            "teacher_fingerprint": teacher.fingerprint,
             "dataset": request.dataset,
             "top_k": request.distillation.top_k,
         }
         self._cache.publish(key, folder, metadata)
 
-    def _report(self, request: DistillRequest, job: TrainingJob, outcome: TrainingOutcome) -> dict[str, Any]:
+    def _report(
+        self, request: DistillRequest, located: LocatedTeacher, job: TrainingJob, outcome: TrainingOutcome
+    ) -> dict[str, Any]:
         assert job.distillation is not None and outcome.best_model_dir is not None
         metric, mode = job.config.monitored(DEFAULT_METRIC[job.task.task])
         teacher = self._profiler.profile(job.distillation.teacher_dir, job, evaluate=True)
         student = self._profiler.profile(outcome.best_model_dir, job, evaluate=False)
         report = build_report(
-            teacher=request.teacher,
+            teacher=located.reference,
             student=request.name,
             dataset=request.dataset,
             metric=metric,
@@ -260,11 +300,12 @@ class DistillModel:
 
 
 def teacher_cache_key(
-    teacher: Manifest, dataset: Manifest, options: DistillationConfig, config: TrainingConfig
+    teacher_fingerprint: str, dataset: Manifest, options: DistillationConfig, config: TrainingConfig
 ) -> str:
-    """sha256 of what decides the teacher's cached outputs: both manifests, k and the input lengths."""
+    """sha256 of what decides the teacher's cached outputs: the teacher's fingerprint (a stored teacher's:
+    its manifest's sha256), the dataset's manifest, k and the input lengths."""
     decided_by = {
-        "teacher": manifest_sha256(teacher),
+        "teacher": teacher_fingerprint,
         "dataset": manifest_sha256(dataset),
         "top_k": options.top_k,
         "max_input_length": config.max_input_length,

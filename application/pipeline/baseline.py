@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from codemill.domain import evaluation_metrics as em
 from codemill.domain.baselines import name_as_summary
+from codemill.domain.code_baselines import describe_stubs, most_frequent_shape, stub_body
+from codemill.domain.code_metrics import code_metrics, syntax_scoring
 from codemill.domain.dataset import Sample, TaskSpec, TaskType
+from codemill.domain.ports.syntax_checker import SyntaxChecker
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,27 +21,52 @@ class BaselineScore:
     samples: int
 
 
-def baseline_score(task: TaskSpec, train: Iterable[Sample], test: Iterable[Sample]) -> BaselineScore | None:
-    """Summarization: the defined name split into words; name prediction: the first identifier;
-    classification and security: the most frequent training label. None for multi-label tasks."""
+def baseline_score(
+    task: TaskSpec, train: Iterable[Sample], test: Iterable[Sample], checker: SyntaxChecker
+) -> BaselineScore | None:
+    """Summarization: the defined name split into words; name prediction: nothing; assertion: the
+    training split's most frequent assertion shape with the test's own local variable; body: a stub
+    body per language ('pass', 'return null;', ...); classification and security: the most frequent
+    training label. None for multi-label tasks.
+
+    Generation reports bleu4, exact_match and token_f1; a target that is code adds ast_validity
+    (through `checker`) and ngram_similarity, as training and validation report them.
+    """
     tests = list(test)
     if task.task is TaskType.GENERATION:
+        described, predictions = _generated(task, train, tests)
         references = [s.target or "" for s in tests]
-        if task.effective_subtask == "name":
-            predictions = ["" for _ in tests]
-            described = "predict nothing"
-        else:
-            predictions = [name_as_summary(s.text) for s in tests]
-            described = "the function name split into words"
-        return BaselineScore(
-            name=described,
-            metrics={
-                "bleu4": em.smoothed_bleu4(references, predictions),
-                "exact_match": em.exact_match(references, predictions),
-                "token_f1": em.token_f1(references, predictions),
-            },
-            samples=len(tests),
+        syntax = syntax_scoring(task, checker)
+        metrics = (
+            em.generation_metrics(references, predictions)
+            if syntax is None
+            else code_metrics(references, predictions, [s.language for s in tests], syntax)
         )
+        return BaselineScore(name=described, metrics=metrics, samples=len(tests))
+    return _majority_label(train, tests)
+
+
+def _generated(task: TaskSpec, train: Iterable[Sample], tests: Sequence[Sample]) -> tuple[str, list[str]]:
+    """What the baseline does, in words, and its prediction for each test sample."""
+    subtask = task.effective_subtask
+    if subtask == "name":
+        return "predict nothing", ["" for _ in tests]
+    if subtask == "body":
+        stubs = describe_stubs([s.language for s in tests])
+        return f"a stub body per language: {stubs}", [stub_body(s.language) for s in tests]
+    if subtask == "assertion":
+        shape = most_frequent_shape(s.target for s in train if s.target)
+        if shape is None:
+            return "predict nothing (no training assertion)", ["" for _ in tests]
+        described = (
+            f"the most frequent training assertion shape `{shape.template}`, its first <name> the test's "
+            "last local variable assigned before the mask, every other slot its most frequent filler"
+        )
+        return described, [shape.instantiate(s.text) for s in tests]
+    return "the function name split into words", [name_as_summary(s.text) for s in tests]
+
+
+def _majority_label(train: Iterable[Sample], tests: Sequence[Sample]) -> BaselineScore | None:
     if any(s.labels for s in tests):
         return None
     counts = Counter(s.label for s in train if s.label is not None)

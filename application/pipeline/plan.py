@@ -13,6 +13,7 @@ from codemill.application.training.train_model import TrainRequest, TrainResult
 from codemill.application.validation.validate_model import ValidateRequest, ValidationReport
 from codemill.domain.dataset import Sample
 from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.domain.ports.syntax_checker import SyntaxChecker
 
 Rq_contra = TypeVar("Rq_contra", contravariant=True)
 Rs_co = TypeVar("Rs_co", covariant=True)
@@ -35,6 +36,7 @@ class PipelineScope:
     distill: UseCase[DistillRequest, DistillResult]
     validate: UseCase[ValidateRequest, ValidationReport]
     samples: Callable[[str, str], Sequence[Sample]]  # (dataset, split) -> its samples
+    syntax_checker: SyntaxChecker  # AST validity of the baselines of tasks whose target is code
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -69,7 +69,9 @@ def _dataset(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
     request = plan.dataset
     summary = scope.dataset.execute(request).stats
     name = request.name
-    baseline = baseline_score(request.task, scope.samples(name, "train"), scope.samples(name, "test"))
+    baseline = baseline_score(
+        request.task, scope.samples(name, "train"), scope.samples(name, "test"), scope.syntax_checker
+    )
     return {
         "name": name,
         "task": f"{request.task.task}/{request.task.effective_subtask}",

@@ -133,7 +133,8 @@ class RunPublisher:
         record: Mapping[str, Any] | None = None,
     ) -> tuple[Manifest | None, Manifest]:
         """`model_files` (model card, metrics, ...) join the best model when it is exported; None exports
-        nothing. `record` adds to the run record. Returns the model's and the run's manifests."""
+        nothing. `record` adds to the run record; the trainer's `outcome.run_files` (read from the run's
+        folder) join the metrics files. Returns the model's and the run's manifests."""
         self._runs.sync_checkpoints(name, str(Path(job.output_dir) / "checkpoints"))
         model_manifest = None
         if model_files is not None and outcome.best_model_dir is not None:
@@ -159,11 +160,24 @@ class RunPublisher:
             "model": f"models/{name}" if model_manifest is not None else None,
             **dict(record or {}),
         }
-        return model_manifest, self._runs.publish_run(name, tracker.files(), payload)
+        files = {**tracker.files(), **_run_files(Path(job.output_dir), outcome.run_files)}
+        return model_manifest, self._runs.publish_run(name, files, payload)
 
 
 def manifest_sha256(manifest: Manifest) -> str:
     return hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
+
+
+def _run_files(run_dir: Path, names: tuple[str, ...]) -> dict[str, bytes]:
+    """The files the trainer wrote in the run's folder for the run record (a missing one is skipped)."""
+    files = {}
+    for name in names:
+        path = run_dir / name
+        if path.is_file():
+            files[name] = path.read_bytes()
+        else:
+            log.warning("run file %s is missing: not published", path)
+    return files
 
 
 def _checkpoint_record(checkpoint: CheckpointInfo | None) -> dict[str, Any] | None:

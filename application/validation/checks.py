@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from codemill.domain.dataset import TaskType
+from codemill.domain.code_metrics import SyntaxScoring
+from codemill.domain.dataset import TaskSpec, TaskType
 from codemill.domain.errors import CodemillError, InputError, first_line
 from codemill.domain.model_speed import SpeedFigures
 from codemill.domain.ports.dataset_repository import DatasetRepository
@@ -35,27 +36,40 @@ _KINDS_OF_TASK = {
 
 @dataclass(frozen=True, kw_only=True)
 class DatasetInput:
-    """A dataset to score the model on: its local folder, task and class names."""
+    """A dataset to score the model on: its local folder, task (and subtask) and class names."""
 
     name: str
     folder: str
     task: TaskType
     label_names: tuple[str, ...]
+    subtask: str = ""
+
+    @property
+    def spec(self) -> TaskSpec:
+        return TaskSpec(task=self.task, subtask=self.subtask)
 
 
 def dataset_input(datasets: DatasetRepository, name: str) -> DatasetInput:
     """The dataset's verified local copy, its task (from the manifest) and class names (label_map.json)."""
     manifest = datasets.manifest(name)
     try:
-        task = TaskType(manifest.metadata["task"])
-    except (KeyError, ValueError):
+        spec = TaskSpec(
+            task=TaskType(manifest.metadata["task"]), subtask=str(manifest.metadata.get("subtask", ""))
+        )
+    except (KeyError, ValueError, InputError):
         raise InputError(f"dataset {name!r} has no usable task in its manifest; rebuild it") from None
     folder = datasets.local_copy(name)
     label_map = Path(folder) / "label_map.json"
     labels: Any = []
     if label_map.is_file():
         labels = json.loads(label_map.read_text(encoding="utf-8")).get("labels", [])
-    return DatasetInput(name=name, folder=folder, task=task, label_names=tuple(str(x) for x in labels))
+    return DatasetInput(
+        name=name,
+        folder=folder,
+        task=spec.task,
+        subtask=spec.subtask,
+        label_names=tuple(str(x) for x in labels),
+    )
 
 
 def guarded(name: str, run: Callable[[], CheckResult]) -> CheckResult:
@@ -169,8 +183,12 @@ def scored_split(model: LoadedModel, dataset: DatasetInput) -> SplitPredictions:
     return predictions
 
 
-def quality_check(predictions: SplitPredictions, minimums: Mapping[str, float]) -> CheckResult:
-    metrics = quality_metrics(predictions)
+def quality_check(
+    predictions: SplitPredictions, minimums: Mapping[str, float], syntax: SyntaxScoring | None = None
+) -> CheckResult:
+    """The task's metrics against the minimums; `syntax` (a task whose target is code) adds
+    ast_validity and ngram_similarity."""
+    metrics = quality_metrics(predictions, syntax)
     figures: dict[str, Any] = {"split": predictions.split, "samples": predictions.size, "metrics": metrics}
     if predictions.kind == "single_label" and predictions.logits:
         guessed = argmax_rows(predictions.logits)

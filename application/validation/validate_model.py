@@ -25,6 +25,7 @@ from codemill.application.validation.checks import (
 )
 from codemill.application.validation.publishing import MODELS, ReportPublisher, report_files
 from codemill.application.validation.report import report_payload
+from codemill.domain.code_metrics import syntax_scoring
 from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
 from codemill.domain.names import NAME_PATTERN
 from codemill.domain.ports.artifact_store import ArtifactStore
@@ -32,6 +33,7 @@ from codemill.domain.ports.dataset_repository import DatasetRepository
 from codemill.domain.ports.model_inspector import LoadedModel, ModelInspector
 from codemill.domain.ports.plotter import Plotter
 from codemill.domain.ports.run_repository import RunRepository
+from codemill.domain.ports.syntax_checker import SyntaxChecker
 from codemill.domain.validation import (
     CHECKS,
     QUICK_CHECKS,
@@ -83,6 +85,9 @@ class ValidateModel:
 
     - Checks, in order: integrity, load, inference, performance, quality,
       calibration; `quick` runs the first three and skips the others.
+    - Quality scores the task's metrics; when the dataset's target is code
+      ('assertion', 'body') it adds ast_validity (through the SyntaxChecker)
+      and ngram_similarity.
     - Each check catches its own errors into a 'fail' with a one-line reason;
       checks that need a loaded model are skipped when loading failed.
     - The model passes when no check failed; `failures` names each failed one.
@@ -102,9 +107,11 @@ class ValidateModel:
         plotter: Plotter,
         folder_store: Callable[[str], ArtifactStore],
         cache_dir: str,
+        syntax_checker: SyntaxChecker,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._inspector = inspector
+        self._syntax_checker = syntax_checker
         self._datasets = datasets
         self._runs = runs
         self._plotter = plotter
@@ -216,7 +223,8 @@ class ValidateModel:
         def quality() -> CheckResult:
             dataset = dataset_input(self._datasets, str(request.dataset))
             scored.append((dataset, scored_split(model, dataset)))
-            return quality_check(scored[0][1], request.minimums)
+            syntax = syntax_scoring(dataset.spec, self._syntax_checker)
+            return quality_check(scored[0][1], request.minimums, syntax)
 
         results.append(guarded("quality", quality))
         outcome = self._calibration(request, model, scored[0] if scored else None)

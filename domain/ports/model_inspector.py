@@ -30,8 +30,10 @@ class LoadedModel(Protocol):
     CodemillError when the outputs are not finite, of the wrong shape, or
     (generation) empty; `speed` times batch 1 and a batch of `batch_size`
     after warm-up; `predict` scores one split of a dataset folder with the
-    model's own tokenizer, raw logits (no calibration), at most `limit` samples;
-    a split the dataset lacks, or an empty one, raises InputError.
+    model's own tokenizer, raw logits (no calibration), at most `limit` samples
+    (a generator's predictions carry each sample's language when the dataset
+    has a `language` column); a split the dataset lacks, or an empty one,
+    raises InputError.
     """
 
     kind: str

@@ -49,7 +49,9 @@ class ModelTrainer(Protocol):
     - at the end the best checkpoint is evaluated on the test split (else validation);
     - with `distillation`, the loss combines the configured components against
       the teacher's outputs (cached in `cache_dir` when the config allows);
-      evaluation still measures the student's own loss and metrics.
+      evaluation still measures the student's own loss and metrics; rank 0 logs
+      each optimizer step to `output_dir/distill_log.csv`, listed in the
+      outcome's `run_files` (published with the run).
     """
 
     def train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome: ...

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,16 @@ IGNORED_LABEL = -100  # the label id the loss skips: padding of seq2seq targets
 
 @dataclass(frozen=True, kw_only=True)
 class EncodedSplits:
-    """Non-empty splits only; `validation` drives checkpoint selection, `test` the final score."""
+    """Non-empty splits only; `validation` drives checkpoint selection, `test` the final score.
+
+    `languages` holds, for the validation and test splits, each sample's language in order (from the
+    `language` column, when the dataset has one): what the syntax of generated code is checked in.
+    """
 
     train: datasets.Dataset
     validation: datasets.Dataset | None
     test: datasets.Dataset | None
+    languages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_tokenizer(dataset_dir: str) -> PreTrainedTokenizerBase:
@@ -71,12 +77,16 @@ def encode_splits(
         encoded["labels"] = _labels(batch, tokenizer, kind, config, num_labels)
         return encoded
 
+    languages: dict[str, tuple[str, ...]] = {}
+
     def prepared(name: str, limit: int | None = None) -> datasets.Dataset | None:
         split = raw.get(name)
         if split is None or len(split) == 0:
             return None
         if limit is not None:
             split = split.select(range(min(limit, len(split))))
+        if name != "train" and "language" in split.column_names:
+            languages[name] = tuple(str(language or "") for language in split["language"])
         encoded = split.map(encode, batched=True, remove_columns=split.column_names, keep_in_memory=True)
         if kind == "multi_label":  # the output column inherits the ClassLabel type of the input's `labels`
             encoded = encoded.cast_column("labels", datasets.Sequence(datasets.Value("float32")))
@@ -84,9 +94,8 @@ def encode_splits(
 
     train = prepared("train")
     assert train is not None  # load_splits refuses an empty train split
-    return EncodedSplits(
-        train=train, validation=prepared("validation", config.max_eval_samples), test=prepared("test")
-    )
+    validation, test = prepared("validation", config.max_eval_samples), prepared("test")
+    return EncodedSplits(train=train, validation=validation, test=test, languages=languages)
 
 
 def collator(kind: TaskKind, tokenizer: PreTrainedTokenizerBase, model: PreTrainedModel) -> Any:

@@ -11,23 +11,30 @@ from transformers import Trainer
 
 from codemill.domain.errors import IntegrityError
 from codemill.infrastructure.training.encoding import EncodedSplits
-from codemill.infrastructure.training.metric_functions import unprefixed
+from codemill.infrastructure.training.metric_functions import CodeTargetScoring, unprefixed
 
 _SINGLE_FILE = "model.safetensors"
 _INDEX = "model.safetensors.index.json"
 
 
 def evaluate_checkpoint(
-    trainer: Trainer, model: nn.Module, folder: Path, splits: EncodedSplits
+    trainer: Trainer,
+    model: nn.Module,
+    folder: Path,
+    splits: EncodedSplits,
+    code: CodeTargetScoring | None = None,
 ) -> dict[str, float]:
     """Load the checkpoint's weights into `model` (the trainer's), then evaluate: {'loss': ..., ...}.
 
-    Empty when there is neither a test nor a validation split.
+    Empty when there is neither a test nor a validation split. `code` (the trainer's code metrics, for
+    a target that is code) is told which split is scored.
     """
     split, prefix = (splits.test, "test") if splits.test is not None else (splits.validation, "validation")
     if split is None:
         return {}
     load_weights(model, folder)
+    if code is not None:
+        code.evaluating(prefix)
     return unprefixed(trainer.evaluate(eval_dataset=split, metric_key_prefix=prefix), prefix)
 
 

@@ -11,6 +11,7 @@ from transformers import PrinterCallback, Trainer, TrainerCallback
 from codemill.domain.checkpoint_policy import best_checkpoint
 from codemill.domain.ports.model_trainer import TrainingJob
 from codemill.domain.ports.progress import ProgressReporter
+from codemill.domain.ports.syntax_checker import SyntaxChecker
 from codemill.domain.training import TrainingOutcome
 from codemill.infrastructure.inference.quiet_libraries import library_bars_off
 from codemill.infrastructure.training.best_model_export import export_best_model
@@ -20,7 +21,11 @@ from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointM
 from codemill.infrastructure.training.encoding import collator
 from codemill.infrastructure.training.final_evaluation import evaluate_checkpoint
 from codemill.infrastructure.training.guarded_trainers import GuardedSeq2SeqTrainer, GuardedTrainer
-from codemill.infrastructure.training.metric_functions import metrics_function
+from codemill.infrastructure.training.metric_functions import (
+    CodeTargetScoring,
+    code_target_scoring,
+    metrics_function,
+)
 from codemill.infrastructure.training.run_flags import RunFlags, interrupt_sets_flag
 from codemill.infrastructure.training.training_arguments import training_arguments
 from codemill.infrastructure.training.training_setup import PreparedRun, checked_resume_point, prepare_run
@@ -44,7 +49,10 @@ class HfModelTrainer:
       state) is copied to `output_dir/best_model/` (`best_model_dir`);
     - an interrupted run returns at once: no final evaluation (`metrics`
       empty), no `best_model_dir`;
-    - `extra_callbacks` join the Trainer's (for monitoring, and for tests).
+    - `extra_callbacks` join the Trainer's (for monitoring, and for tests);
+    - a generation task whose target is code is also scored for ast_validity
+      (through `syntax_checker`, tree-sitter by default) and ngram_similarity,
+      on every evaluation, each prediction in its sample's language.
     """
 
     def __init__(
@@ -52,9 +60,11 @@ class HfModelTrainer:
         checkpoints: LocalCheckpointManager | None = None,
         *,
         extra_callbacks: Sequence[TrainerCallback] = (),
+        syntax_checker: SyntaxChecker | None = None,
     ) -> None:
         self._checkpoints = checkpoints or LocalCheckpointManager()
         self._extra_callbacks = tuple(extra_callbacks)
+        self._syntax_checker = syntax_checker
 
     def train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome:
         with library_bars_off():
@@ -67,7 +77,8 @@ class HfModelTrainer:
         resume = checked_resume_point(job, self._checkpoints)
         run, distillation = _prepared(job)
         flags = RunFlags()
-        trainer = self._trainer(job, run, flags, progress, distillation)
+        code = code_target_scoring(job.task, run.kind, run.splits.languages, self._syntax_checker)
+        trainer = self._trainer(job, run, flags, progress, distillation, code)
         with interrupt_sets_flag(flags):
             result = trainer.train(resume_from_checkpoint=resume)
         trainer.accelerator.wait_for_everyone()  # rank 0 has written the last record
@@ -77,7 +88,7 @@ class HfModelTrainer:
         best = best_checkpoint(saved, run.metric, run.mode) if run.splits.validation is not None else last
         final, best_model_dir = {}, None
         if best is not None and not flags.interrupted:
-            final = evaluate_checkpoint(trainer, run.model, Path(best.location), run.splits)
+            final = evaluate_checkpoint(trainer, run.model, Path(best.location), run.splits, code)
             best_model_dir = _export(trainer, Path(best.location), Path(job.output_dir) / BEST_MODEL)
         return TrainingOutcome(
             best=best,
@@ -89,6 +100,7 @@ class HfModelTrainer:
             diverged=flags.diverged,
             samples_per_second=float(result.metrics.get("train_samples_per_second", 0.0)),
             best_model_dir=best_model_dir,
+            run_files=_run_files(Path(job.output_dir), distillation),
         )
 
     def _trainer(
@@ -98,6 +110,7 @@ class HfModelTrainer:
         flags: RunFlags,
         progress: ProgressReporter,
         distillation: Distillation | None = None,
+        code: CodeTargetScoring | None = None,
     ) -> Trainer:
         config = job.config
         evaluate = run.splits.validation is not None
@@ -131,7 +144,7 @@ class HfModelTrainer:
             eval_dataset=run.splits.validation,
             data_collator=collator(run.kind, run.tokenizer, run.model),
             processing_class=run.tokenizer,
-            compute_metrics=metrics_function(run.kind, run.tokenizer),
+            compute_metrics=metrics_function(run.kind, run.tokenizer, code),
             callbacks=[*callbacks, *self._extra_callbacks],
             run_flags=flags,
             **extra,
@@ -162,6 +175,13 @@ def _trainer_class(run: PreparedRun, distillation: Distillation | None) -> tuple
     )
 
     return (DistillingSeq2SeqTrainer if seq2seq else DistillingTrainer), {"distillation": distillation}
+
+
+def _run_files(run_dir: Path, distillation: Distillation | None) -> tuple[str, ...]:
+    """The per-step distillation log, when one was written (on rank 0)."""
+    if distillation is None or distillation.log_file is None or not Path(distillation.log_file).is_file():
+        return ()
+    return (Path(distillation.log_file).relative_to(run_dir).as_posix(),)
 
 
 def _export(trainer: Trainer, checkpoint: Path, target: Path) -> str:

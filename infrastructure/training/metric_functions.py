@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from transformers import EvalPrediction, PreTrainedTokenizerBase
 
 from codemill.domain import evaluation_metrics as em
+from codemill.domain.code_metrics import SyntaxScoring, code_metrics, syntax_scoring
+from codemill.domain.dataset import TaskSpec
+from codemill.domain.ports.syntax_checker import SyntaxChecker
 from codemill.infrastructure.training.encoding import IGNORED_LABEL
 from codemill.infrastructure.training.model_needs import TaskKind
 
@@ -18,13 +21,65 @@ METRICS: Mapping[TaskKind, tuple[str, ...]] = {
     "multi_label": ("loss", "accuracy", "micro_f1", "macro_f1"),
     "seq2seq": ("loss", "bleu4", "exact_match", "token_f1"),
 }
+CODE_TARGET_METRICS = ("ast_validity", "ngram_similarity")  # seq2seq metrics of a target that is code
 _TIMINGS = frozenset({"runtime", "samples_per_second", "steps_per_second", "epoch"})
 
 
-def metrics_function(kind: TaskKind, tokenizer: PreTrainedTokenizerBase) -> MetricsFunction:
-    """The task's metrics (named in METRICS, 'loss' aside, which the Trainer adds)."""
+def measured(kind: TaskKind, code_target: bool = False) -> tuple[str, ...]:
+    """The metrics an evaluation reports (the ones a run may monitor)."""
+    return METRICS[kind] + (CODE_TARGET_METRICS if kind == "seq2seq" and code_target else ())
+
+
+class CodeTargetScoring:
+    """The code metrics of one run's evaluations: each sample's language, split by split.
+
+    The Trainer's `compute_metrics` sees predictions only, not which split
+    they came from: `evaluating(split)` says which split the next evaluations
+    score ('validation' until told otherwise, as during training).
+    """
+
+    def __init__(self, syntax: SyntaxScoring, languages: Mapping[str, Sequence[str]]) -> None:
+        self._syntax = syntax
+        self._languages = {split: tuple(names) for split, names in languages.items()}
+        self._split = "validation"
+
+    def evaluating(self, split: str) -> None:
+        self._split = split
+
+    def metrics(self, references: Sequence[str], predictions: Sequence[str]) -> dict[str, float]:
+        languages = self._languages.get(self._split, ())
+        if len(languages) != len(predictions):
+            raise ValueError(
+                f"{len(predictions)} predictions on the {self._split} split but {len(languages)} languages"
+            )
+        return code_metrics(references, predictions, languages, self._syntax)
+
+
+def code_target_scoring(
+    task: TaskSpec,
+    kind: TaskKind,
+    languages: Mapping[str, Sequence[str]],
+    checker: SyntaxChecker | None = None,
+) -> CodeTargetScoring | None:
+    """The code metrics of a generation task whose target is code, None for the others; `languages`
+    as `EncodedSplits.languages`; the checker defaults to tree-sitter's."""
+    if kind != "seq2seq" or not task.target_is_code:
+        return None
+    if checker is None:
+        from codemill.infrastructure.parsing.tree_sitter_syntax_checker import TreeSitterSyntaxChecker
+
+        checker = TreeSitterSyntaxChecker()
+    syntax = syntax_scoring(task, checker)
+    return None if syntax is None else CodeTargetScoring(syntax, languages)
+
+
+def metrics_function(
+    kind: TaskKind, tokenizer: PreTrainedTokenizerBase, code: CodeTargetScoring | None = None
+) -> MetricsFunction:
+    """The task's metrics (named in `measured`, 'loss' aside, which the Trainer adds); `code` adds the
+    code metrics of a generation task whose target is code."""
     if kind == "seq2seq":
-        return lambda prediction: _generation(prediction, tokenizer)
+        return lambda prediction: _generation(prediction, tokenizer, code)
     if kind == "multi_label":
         return _multi_label
     return _single_label
@@ -58,14 +113,14 @@ def _multi_label(prediction: EvalPrediction) -> dict[str, float]:
     return {"accuracy": rows_equal, "micro_f1": micro, "macro_f1": macro}
 
 
-def _generation(prediction: EvalPrediction, tokenizer: PreTrainedTokenizerBase) -> dict[str, float]:
+def _generation(
+    prediction: EvalPrediction, tokenizer: PreTrainedTokenizerBase, code: CodeTargetScoring | None
+) -> dict[str, float]:
     predicted = _decode(_first(prediction.predictions), tokenizer)
     references = _decode(np.asarray(prediction.label_ids), tokenizer)
-    return {
-        "bleu4": em.smoothed_bleu4(references, predicted),
-        "exact_match": em.exact_match(references, predicted),
-        "token_f1": em.token_f1(references, predicted),
-    }
+    if code is not None:
+        return code.metrics(references, predicted)
+    return em.generation_metrics(references, predicted)
 
 
 def _decode(ids: np.ndarray, tokenizer: PreTrainedTokenizerBase) -> list[str]:

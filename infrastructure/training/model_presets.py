@@ -46,12 +46,16 @@ class Shape:
 
 
 ENCODER_PRESETS = {
+    "micro": Shape(layers=1, hidden=64, heads=2, ffn=128),
     "tiny": Shape(layers=2, hidden=64, heads=2, ffn=128),
+    "mini": Shape(layers=3, hidden=128, heads=4, ffn=512),
     "small": Shape(layers=4, hidden=256, heads=4, ffn=1024),
     "base": Shape(layers=12, hidden=768, heads=12, ffn=3072),
 }
 SEQ2SEQ_PRESETS = {  # layers on each side: encoder and decoder
+    "micro": Shape(layers=1, hidden=64, heads=2, ffn=128),
     "tiny": Shape(layers=2, hidden=64, heads=2, ffn=128),
+    "mini": Shape(layers=3, hidden=128, heads=4, ffn=512),
     "small": Shape(layers=4, hidden=256, heads=4, ffn=1024),
     "base": Shape(layers=6, hidden=512, heads=8, ffn=2048),
 }

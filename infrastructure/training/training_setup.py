@@ -21,7 +21,7 @@ from codemill.infrastructure.training.encoding import (
     load_splits,
     load_tokenizer,
 )
-from codemill.infrastructure.training.metric_functions import METRICS
+from codemill.infrastructure.training.metric_functions import measured
 from codemill.infrastructure.training.model_needs import ModelNeeds, TaskKind, task_kind
 from codemill.infrastructure.training.model_presets import load_model
 
@@ -47,8 +47,8 @@ def prepare_run(
     raw = load_splits(job.dataset_dir)
     kind = task_kind(job.task, raw["train"].column_names)
     metric, mode = job.config.monitored(DEFAULT_METRIC[job.task.task])
-    if metric not in METRICS[kind]:
-        choices = ", ".join(METRICS[kind])
+    if metric not in measured(kind, job.task.target_is_code):
+        choices = ", ".join(measured(kind, job.task.target_is_code))
         raise InputError(
             f"metric {metric!r} is not measured for a {job.task.task} task; choose one of {choices}"
         )

@@ -86,7 +86,8 @@ class HfLoadedModel:
         rows = splits[split] if limit is None else splits[split].select(range(min(limit, len(splits[split]))))
         texts = list(rows["text"])
         if self.kind == "seq2seq":
-            return self._predict_texts(split, texts, _column(rows, "target"))
+            languages = list(rows["language"]) if "language" in rows.column_names else []
+            return self._predict_texts(split, texts, _column(rows, "target"), languages)
         logits: list[list[float]] = []
         for start in range(0, len(texts), _PREDICT_BATCH):
             logits += self._loaded.logits(texts[start : start + _PREDICT_BATCH]).tolist()
@@ -96,7 +97,9 @@ class HfLoadedModel:
             return SplitPredictions(kind=self.kind, split=split, logits=logits, label_rows=truth)
         return SplitPredictions(kind=self.kind, split=split, logits=logits, labels=_column(rows, "label"))
 
-    def _predict_texts(self, split: str, texts: list[str], references: list[Any]) -> SplitPredictions:
+    def _predict_texts(
+        self, split: str, texts: list[str], references: list[Any], languages: list[Any]
+    ) -> SplitPredictions:
         predictions: list[str] = []
         for start in range(0, len(texts), _PREDICT_BATCH):
             chunk = texts[start : start + _PREDICT_BATCH]
@@ -106,6 +109,7 @@ class HfLoadedModel:
             split=split,
             references=[str(r or "") for r in references],
             predictions=predictions,
+            languages=[str(language or "") for language in languages],
         )
 
     def _smoke_generation(self, texts: Sequence[str]) -> dict[str, Any]:

@@ -21,6 +21,8 @@ TASKS = [
     "generation",
     "generation/summarize",
     "generation/name",
+    "generation/assertion",
+    "generation/body",
     "classification",
     "security",
     "security/binary",
@@ -118,6 +120,9 @@ def build_command(
     Tasks:
       generation/summarize  code without docstring -> first paragraph of the docstring
       generation/name       code with its name masked -> the name
+      generation/assertion  a test with one assertion masked + </s> + the tested function -> the
+                            assertion (Python, Java; one sample per assertion)
+      generation/body       signature and docstring, the body masked -> the body
       classification        code -> a corpus field (--label-field language, complexity_rank, kind ...)
       security/binary       code -> vulnerable | clean (bandit findings); --balance 1 evens train classes
       security/test_id|cwe  code -> bandit test ids | CWEs (multi-label)
@@ -126,6 +131,8 @@ def build_command(
     Examples:
       codemill dataset build mycorpus --task generation --name summaries
       codemill dataset build mycorpus --task classification --label-field complexity_rank --name cx
+      codemill dataset build mycorpus --task generation/assertion --name asserts --max-target-length 128
+      codemill dataset build mycorpus --task generation/body --name bodies --max-target-length 256
       codemill dataset build --file devign.jsonl --code-column func --label-column target \\
           --task security --name devign
     """

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 from dependency_injector.wiring import Provide, inject
 
-from codemill.domain.distillation import LOSSES, SCHEDULES, STUDENT_HALF
+from codemill.domain.distillation import LOSS_PRESETS, LOSSES, SCHEDULES, STUDENT_HALF
 from codemill.domain.training import PRESETS
 from codemill.presentation.cli.options import json_option
 from codemill.presentation.cli.output import emit_json, render_table
@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 
 
 @click.command("distill")
-@click.option("--teacher", required=True, help="The trained model to learn from (models/TEACHER in storage).")
+@click.option(
+    "--teacher",
+    required=True,
+    help="The model to learn from: a model in storage (models/TEACHER), else a local model folder "
+    "(config.json, safetensors weights, tokenizer), else a hub name (org/name). Build the dataset with "
+    "its tokenizer (dataset build --tokenizer).",
+)
 @click.option(
     "--dataset", required=True, help="The dataset to distill on (the teacher's task and tokenizer)."
 )
@@ -42,6 +48,14 @@ if TYPE_CHECKING:
 )
 @click.option("--alpha", type=click.FloatRange(0, 1), help="Shorthand: kl=ALPHA, ce=1-ALPHA.")
 @click.option(
+    "--loss-preset",
+    "preset",
+    type=click.Choice(list(LOSS_PRESETS)),
+    help="Weights and a linear schedule in one: trident = focal + jsd + semantic (semantic 0.1 -> 0.35), "
+    "trident+contrastive adds contrastive (0.1 -> 0.2). Not with --loss, --alpha, --end-loss, --schedule "
+    "or --hidden.",
+)
+@click.option(
     "--schedule",
     type=click.Choice(list(SCHEDULES)),
     help="How the weights move over training (default constant; linear with --end-loss).",
@@ -53,6 +67,20 @@ if TYPE_CHECKING:
     "--temperature", default=2.0, show_default=True, type=float, help="Softens kl and jsd (scaled by T^2)."
 )
 @click.option("--focal-gamma", default=2.0, show_default=True, type=float, help="Focusing of the focal loss.")
+@click.option(
+    "--semantic-scale",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="semantic = SCALE x (1 - cosine) of the pooled student and teacher representations.",
+)
+@click.option(
+    "--contrastive-temperature",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Divides the cosine similarities of the in-batch contrastive (InfoNCE) loss.",
+)
 @click.option(
     "--hidden",
     type=click.Choice(["mse", "cosine"]),
@@ -93,6 +121,13 @@ def distill_command(
       codemill distill --teacher teacher --dataset kinds --name s3 --schedule hard-to-soft --alpha 0.8
       codemill distill --teacher teacher --dataset kinds --name s4 --student half --init-from-teacher
       codemill distill --teacher teacher --dataset kinds --name s5 --hidden cosine --loss kl=1
+      codemill distill --teacher teacher --dataset kinds --name s6 --loss-preset trident --semantic-scale 5
+      codemill dataset build mycorpus --task generation/summarize --tokenizer ./my-codet5 --name sums
+      codemill distill --teacher ./my-codet5 --dataset sums --name small-codet5
+
+    Every optimizer step is a row of runs/NAME/distill_log.csv: the loss, each
+    component raw and weighted, its weight, and the gradient norms of the
+    encoder and the decoder (or head).
     """
     from codemill.application.distillation.distill_model import DistillRequest
 
@@ -129,6 +164,11 @@ def _distillation(options: dict[str, Any]) -> DistillationConfig:
 
     if options["alpha"] is not None and options["losses"]:
         raise click.UsageError("give either --alpha or --loss, not both")
+    given = [flag for name, flag in _NOT_WITH_PRESET.items() if options[name] not in (None, ())]
+    if options["preset"] is not None and given:
+        raise click.UsageError(
+            f"--loss-preset sets the weights and the schedule: drop {', '.join(given)}, or the preset"
+        )
     weights = parse_weights(options["losses"]) if options["losses"] else {"ce": 0.5, "kl": 0.5}
     if options["alpha"] is not None:
         weights = {"kl": options["alpha"], "ce": 1.0 - options["alpha"]}
@@ -145,7 +185,19 @@ def _distillation(options: dict[str, Any]) -> DistillationConfig:
         top_k=options["top_k"],
         use_cache=not options["no_cache"],
         init_from_teacher=options["init_from_teacher"],
+        semantic_scale=options["semantic_scale"],
+        contrastive_temperature=options["contrastive_temperature"],
+        preset=options["preset"],
     )
+
+
+_NOT_WITH_PRESET = {
+    "losses": "--loss",
+    "alpha": "--alpha",
+    "end_losses": "--end-loss",
+    "schedule": "--schedule",
+    "hidden": "--hidden",
+}
 
 
 def _render(payload: dict[str, Any]) -> None:

@@ -50,7 +50,10 @@ _OPTIONS = (
     click.option(
         "--metric",
         default="",
-        help="Metric to monitor (loss, accuracy, macro_f1, mcc, bleu4, exact_match, token_f1).",
+        help=(
+            "Metric to monitor (loss, accuracy, macro_f1, mcc, bleu4, exact_match, token_f1; "
+            "ast_validity, ngram_similarity when the target is code)."
+        ),
     ),
     click.option(
         "--mode", type=click.Choice(["min", "max"]), help="Whether lower or higher --metric is better."

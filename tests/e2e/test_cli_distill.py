@@ -58,6 +58,8 @@ def test_distill_exports_the_student_with_its_report_and_reuses_the_cache(
         (data_root / "models" / "student" / "distillation_report.md").read_text().startswith("# Distillation")
     )
     assert run_cli("storage", "verify", "models/student").exit_code == 0
+    steps = (data_root / "runs" / "student" / "distill_log.csv").read_text().splitlines()
+    assert steps[0].startswith("step,epoch,loss,ce_raw,") and len(steps) == 1 + 4  # a row per step
     cached = sorted((data_root / "distill-cache").iterdir())
     assert len(cached) == 1 and (cached[0] / "manifest.json").is_file()
 
@@ -94,3 +96,8 @@ def test_bad_options_are_one_line(run_cli: RunCli) -> None:
         "kl=1",
     )
     assert both.exit_code == 2
+    args = ("distill", "--teacher", teacher, "--dataset", "kinds", "--name", "s", "--loss-preset", "trident")
+    preset = run_cli(*args, "--loss", "ce=1", "--schedule", "linear")
+    assert preset.exit_code == 2 and "drop --loss, --schedule, or the preset" in preset.output
+    shown = run_cli("distill", "--help").output
+    assert all(flag in shown for flag in ("--loss-preset", "--semantic-scale", "--contrastive-temperature"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, final
 
@@ -10,6 +12,7 @@ from codemill.domain.corpus import UnitRecord
 from codemill.domain.dataset import Sample
 from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.manifest import Manifest
+from codemill.domain.ports.code_structure import CodeStructure, Span
 from codemill.domain.ports.dataset_repository import DatasetBundle
 from codemill.domain.ports.plotter import Plotter
 from codemill.domain.ports.tabular_reader import TabularReader
@@ -70,6 +73,7 @@ class PngPlotter(Plotter):
 class FakeCorpora(UnsupportedCorpora):
     def __init__(self, corpora: Mapping[str, list[UnitRecord]], stats: Mapping[str, dict[str, Any]]) -> None:
         self.corpora, self._stats = dict(corpora), dict(stats)
+        self.readings: Counter[str] = Counter()  # iter_records calls per corpus
 
     def manifest(self, name: str) -> Manifest:
         if name not in self.corpora:
@@ -78,6 +82,7 @@ class FakeCorpora(UnsupportedCorpora):
 
     def iter_records(self, name: str, *, rejected: bool = False) -> Iterator[UnitRecord]:
         self.manifest(name)
+        self.readings[name] += 1
         return iter(self.corpora[name])
 
     def stats(self, name: str) -> dict[str, Any]:
@@ -97,3 +102,49 @@ class RowsReader(TabularReader):
 
     def fingerprint(self, location: str) -> str:
         return "f" * 64
+
+
+@final
+class RegexCodeStructure(CodeStructure):
+    """Line-based stand-in for the tree-sitter adapter: one assertion per line, simple bodies.
+
+    Assertions: a line starting with `assert`, `self.assert*(`, `self.fail*(` or (Java) `assert*(`,
+    `Assert.`/`Assertions.` (span: the stripped line), or `with pytest.raises(...):` /
+    `with self.assert*(...):` (span: up to the colon). Body: Python, the lines after the `def`
+    line and an optional one-line docstring; braces, what lies between the first `{` and the last `}`.
+    """
+
+    _ASSERTION = re.compile(
+        r"^[ \t]*((?:assert\b|self\.(?:assert|fail)|assert\w*\(|Assertions?\.)[^\n]*)", re.M
+    )
+    _CONTEXT = re.compile(r"^[ \t]*(with (?:pytest\.raises|self\.assert)[^\n]*:)[ \t]*$", re.M)
+    _DOCSTRING = re.compile(r'[ \t]*"""[^\n]*"""[ \t]*\n')
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def assertions(self, code: str, language: str) -> list[Span]:
+        self.calls.append(("assertions", language))
+        if language not in {"python", "java"}:
+            return []
+        found = [m.span(1) for m in self._ASSERTION.finditer(code)]
+        found += [m.span(1) for m in self._CONTEXT.finditer(code)]
+        return sorted(found)
+
+    def body(self, code: str, language: str) -> Span | None:
+        self.calls.append(("body", language))
+        if language == "python":
+            header = re.search(r"\):[ \t]*\n", code)
+            if header is None:
+                return None
+            start = header.end()
+            docstring = self._DOCSTRING.match(code, start)
+            start = docstring.end() if docstring else start
+            start += len(code[start:]) - len(code[start:].lstrip())
+            return start, max(start, len(code.rstrip()))
+        first, last = code.find("{"), code.rfind("}")
+        if first < 0 or last < first:
+            return None
+        inner = code[first + 1 : last]
+        start = first + 1 + len(inner) - len(inner.lstrip())
+        return start, max(start, first + 1 + len(inner.rstrip()))

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, final
 
-from codemill.domain.errors import ArtifactNotFoundError
+from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.manifest import Manifest
 from codemill.domain.model_speed import SpeedFigures
 from codemill.domain.ports.model_profiler import ModelProfile, ModelProfiler
 from codemill.domain.ports.model_trainer import TrainingJob
 from codemill.domain.ports.progress import ProgressReporter
 from codemill.domain.ports.teacher_cache import TeacherCache
+from codemill.domain.ports.teacher_locator import LocatedTeacher, TeacherLocator
 from codemill.domain.training import TrainingOutcome
 from tests.fakes.training_fakes import MemoryRuns, ScriptedTrainer
 
@@ -49,8 +50,10 @@ class CacheWritingTrainer(ScriptedTrainer):
 class MemoryTeacherCache(TeacherCache):
     def __init__(self) -> None:
         self.published: dict[str, dict[str, bytes]] = {}
+        self.fetched: list[str] = []
 
     def fetch(self, key: str, local_folder: str) -> bool:
+        self.fetched.append(key)
         if key not in self.published:
             return False
         for name, data in self.published[key].items():
@@ -61,6 +64,31 @@ class MemoryTeacherCache(TeacherCache):
     def publish(self, key: str, local_folder: str, metadata: Mapping[str, Any]) -> Manifest:
         self.published[key] = {p.name: p.read_bytes() for p in Path(local_folder).iterdir()}
         return Manifest(kind="teacher-logits", entries=(), created_at="now", metadata=dict(metadata))
+
+
+@final
+class KnownTeachers(TeacherLocator):
+    """Teachers outside storage that the test lists, by reference; `other_vocabulary` lists the folders
+    whose tokenizer is not the dataset's. Records every vocabulary check."""
+
+    def __init__(
+        self,
+        teachers: Mapping[str, LocatedTeacher] | None = None,
+        other_vocabulary: frozenset[str] = frozenset(),
+    ) -> None:
+        self.teachers = dict(teachers or {})
+        self.other_vocabulary = other_vocabulary
+        self.checked: list[tuple[str, str]] = []
+
+    def locate(self, reference: str) -> LocatedTeacher | None:
+        return self.teachers.get(reference)
+
+    def check_vocabulary(self, teacher_dir: str, dataset_dir: str) -> None:
+        self.checked.append((teacher_dir, dataset_dir))
+        if teacher_dir in self.other_vocabulary:
+            raise InputError(
+                f"the teacher's tokenizer is not the dataset's: build it with --tokenizer {teacher_dir}"
+            )
 
 
 @final

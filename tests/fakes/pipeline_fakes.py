@@ -31,6 +31,7 @@ from codemill.domain.ports.artifact_store import ArtifactStore
 from codemill.domain.training import TrainingConfig
 from codemill.domain.validation import CheckResult
 from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
+from tests.fakes.syntax_fakes import PythonAstSyntaxChecker
 
 
 @dataclass
@@ -182,6 +183,7 @@ def fake_scope(root: ArtifactStore, calls: Calls) -> Callable[[str], PipelineSco
             distill=FakeDistill(store, calls),
             validate=FakeValidate(store, calls),
             samples=_samples,
+            syntax_checker=PythonAstSyntaxChecker(),
         )
 
     return scope

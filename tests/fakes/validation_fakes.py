@@ -30,6 +30,17 @@ def over_confident(split: str, count: int = 20) -> SplitPredictions:
     return SplitPredictions(kind="single_label", split=split, logits=logits, labels=labels)
 
 
+def generated_code(split: str) -> SplitPredictions:
+    """A generator of Python assertions: one exact, one close, one that does not parse."""
+    return SplitPredictions(
+        kind="seq2seq",
+        split=split,
+        references=["self.assertEqual(total, 3)", "assert ok", "self.assertTrue(done)"],
+        predictions=["self.assertEqual(total, 3)", "assert not ok", "self.assertTrue(done"],
+        languages=["python", "python", "python"],
+    )
+
+
 @final
 class FakeLoadedModel(LoadedModel):
     def __init__(

@@ -17,7 +17,11 @@ from codemill.infrastructure.inference.quiet_libraries import library_bars_off
 from codemill.infrastructure.inference.speed import measure_speed
 from codemill.infrastructure.training.distillation.teacher import load_teacher
 from codemill.infrastructure.training.encoding import collator, encode_splits, load_splits, load_tokenizer
-from codemill.infrastructure.training.metric_functions import metrics_function, unprefixed
+from codemill.infrastructure.training.metric_functions import (
+    code_target_scoring,
+    metrics_function,
+    unprefixed,
+)
 from codemill.infrastructure.training.model_needs import TaskKind, task_kind
 from codemill.infrastructure.training.training_arguments import training_arguments
 
@@ -85,7 +89,11 @@ def _evaluate(
 ) -> dict[str, float]:
     # One training row is enough for encode_splits to read the label names; the scored split is encoded whole.
     parts = datasets.DatasetDict({"train": raw["train"].select(range(1)), "test": raw[split]})
-    encoded = encode_splits(parts, tokenizer, kind, job.config).test
+    splits = encode_splits(parts, tokenizer, kind, job.config)
+    code = code_target_scoring(job.task, kind, splits.languages)
+    if code is not None:
+        code.evaluating("test")
+    encoded = splits.test
     with tempfile.TemporaryDirectory(prefix="codemill-profile-") as scratch:
         args = training_arguments(job.config, output_dir=scratch, kind=kind, evaluate=True)
         trainer_class: Any = Seq2SeqTrainer if kind == "seq2seq" else Trainer
@@ -95,7 +103,7 @@ def _evaluate(
             eval_dataset=encoded,
             data_collator=collator(kind, tokenizer, model),
             processing_class=tokenizer,
-            compute_metrics=metrics_function(kind, tokenizer),
+            compute_metrics=metrics_function(kind, tokenizer, code),
         )
         trainer.remove_callback(PrinterCallback)
         with torch.inference_mode():

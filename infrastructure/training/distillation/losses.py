@@ -1,4 +1,5 @@
-"""Loss components of distillation, each a value per position: reduce them with `masked_mean`.
+"""Loss components of distillation, each a value per position (reduce them with `masked_mean`) or,
+for the pooled ones (`semantic_distance`, `info_nce`), a value per sample.
 
 A position is what one label scores: a sample (single-label classification),
 a (sample, label) pair (multi-label: each label a two-way distribution), a
@@ -67,6 +68,36 @@ def hidden_distance(
     if mode == "cosine":
         return 1.0 - F.cosine_similarity(projected, target, dim=-1)
     return ((projected - target) ** 2).mean(dim=-1)
+
+
+def pooled(hidden: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    """(B, S, H) -> (B, H): the mean over the real positions of each sequence (`mask` (B, S), true or 1
+    where real; None: every position)."""
+    hidden = hidden.float()
+    if mask is None:
+        return hidden.mean(dim=1)
+    weights = mask.to(hidden.dtype).unsqueeze(-1)
+    return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
+
+
+def semantic_distance(
+    student: torch.Tensor, teacher: torch.Tensor, projection: nn.Module | None, scale: float
+) -> torch.Tensor:
+    """Per sample: scale * (1 - cos(P s_i, t_i)) between pooled representations (B, H); P the learned
+    projection to the teacher's width (None: the identity)."""
+    projected = projection(student) if projection is not None else student
+    return scale * (1.0 - F.cosine_similarity(projected, teacher.float(), dim=-1))
+
+
+def info_nce(
+    student: torch.Tensor, teacher: torch.Tensor, projection: nn.Module | None, temperature: float
+) -> torch.Tensor:
+    """Per sample: -log softmax_j(cos(P s_i, t_j) / temperature) at j = i, over the teachers of the batch:
+    student i must pick its own teacher among the others. A batch of one has nothing to tell apart: 0."""
+    projected = F.normalize(projection(student) if projection is not None else student, dim=-1)
+    similarities = projected @ F.normalize(teacher.float(), dim=-1).T / temperature
+    own = torch.arange(similarities.shape[0], device=similarities.device)
+    return F.cross_entropy(similarities, own, reduction="none")
 
 
 def token_mean(values: torch.Tensor, attention_mask: torch.Tensor | None) -> torch.Tensor:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from pathlib import Path
 
 from torch import nn
 
+from codemill.domain.distillation import ONLINE_LOSSES
 from codemill.domain.errors import InputError
 from codemill.domain.ports.model_trainer import TrainingJob
 from codemill.infrastructure.training.distillation.distilling_trainer import SAMPLE_INDEX, Distillation
+from codemill.infrastructure.training.distillation.step_log import DISTILL_LOG
 from codemill.infrastructure.training.distillation.teacher import (
     check_teacher,
     hidden_width,
@@ -48,15 +51,19 @@ def prepare_distilling_run(job: TrainingJob) -> tuple[PreparedRun, Distillation]
     numbered = train.add_column(SAMPLE_INDEX, list(range(len(train))))
     run = dataclasses.replace(run, splits=dataclasses.replace(run.splits, train=numbered))
     widths = (hidden_width(run.model), hidden_width(teacher))
-    uses_hidden = spec.config.uses("hidden")
-    projection = nn.Linear(*widths) if uses_hidden and widths[0] != widths[1] else None
-    cached = spec.config.use_cache and not uses_hidden and spec.cache_dir is not None
+    projections: dict[str, nn.Module] = {  # one per component that compares hidden states, if widths differ
+        name: nn.Linear(*widths)
+        for name in ONLINE_LOSSES
+        if spec.config.uses(name) and widths[0] != widths[1]
+    }
+    cached = not spec.config.needs_online_teacher and spec.cache_dir is not None
     distillation = Distillation(
         config=spec.config,
         kind=run.kind,
         teacher=teacher,
         width=output_width(run.model),
         cache_dir=spec.cache_dir if cached else None,
-        projection=projection,
+        projections=projections,
+        log_file=str(Path(job.output_dir) / DISTILL_LOG),
     )
     return run, distillation

@@ -71,9 +71,9 @@ def check_teacher(
         raise InputError(f"the teacher {what}, but the dataset is a {kind} task: pick a teacher of this task")
     if kind != "seq2seq":
         _check_labels(teacher, labels, kind)
-    _check_vocabulary(teacher_dir, tokenizer, "teacher")
+    check_vocabulary(teacher_dir, tokenizer, "teacher")
     if Path(student_source).is_dir():
-        _check_vocabulary(student_source, tokenizer, "student")
+        check_vocabulary(student_source, tokenizer, "student")
     widths = (output_width(teacher), output_width(student))
     if widths[0] != widths[1]:
         raise InputError(
@@ -157,15 +157,23 @@ def _check_labels(teacher: PreTrainedModel, labels: tuple[str, ...], kind: TaskK
         raise InputError(f"the teacher is {'multi' if multi else 'single'}-label but the dataset is {kind}")
 
 
-def _check_vocabulary(folder: str, tokenizer: PreTrainedTokenizerBase, who: str) -> None:
+def check_vocabulary(folder: str, tokenizer: PreTrainedTokenizerBase, who: str) -> bool:
+    """InputError when the tokenizer saved in `folder` is not `tokenizer` (the dataset's); False when the
+    folder has no tokenizer of its own (the output sizes are compared instead)."""
     if not any((Path(folder) / name).is_file() for name in _TOKENIZER_FILES):
-        return  # no tokenizer of its own: the output sizes are compared instead
+        return False
     try:
         theirs = AutoTokenizer.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
     except Exception as exc:  # transformers raises many unrelated types for one cause
         raise InputError(f"cannot load the {who}'s tokenizer in {folder}: {first_line(exc)}") from None
     if theirs.get_vocab() != tokenizer.get_vocab():
-        raise InputError(
-            f"the {who}'s tokenizer ({len(theirs)} tokens) is not the dataset's ({len(tokenizer)} tokens): "
-            "teacher and student must share one vocabulary: distill on the teacher's own dataset"
+        fix = (
+            f"build the dataset with --tokenizer {folder}"
+            if who == "teacher"
+            else "pick a student with the dataset's tokenizer, or a preset"
         )
+        raise InputError(
+            f"the {who}'s tokenizer ({len(theirs)} tokens) is not the dataset's ({len(tokenizer)} tokens) "
+            f"and teacher and student must share one vocabulary: {fix}"
+        )
+    return True

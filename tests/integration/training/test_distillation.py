@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from codemill.infrastructure.tokenizers.bpe_tokenizer_provider import HfTokenize
 from codemill.infrastructure.training.distillation import logits_table
 from codemill.infrastructure.training.distillation.losses import js_divergence, kl_divergence
 from codemill.infrastructure.training.distillation.setup import prepare_distilling_run
+from codemill.infrastructure.training.distillation.step_log import DISTILL_LOG, StepLog, model_parts
 from codemill.infrastructure.training.distillation.storage_teacher_cache import StorageTeacherCache
 from codemill.infrastructure.training.encoding import load_tokenizer
 from codemill.infrastructure.training.hf_model_trainer import HfModelTrainer
@@ -35,7 +38,15 @@ from tests.integration.training.training_data import (
     write_dataset,
 )
 
-ALL_LOSSES = {"ce": 0.2, "kl": 0.2, "jsd": 0.2, "focal": 0.2, "hidden": 0.2}
+ALL_LOSSES = {
+    "ce": 0.2,
+    "kl": 0.2,
+    "jsd": 0.2,
+    "focal": 0.2,
+    "hidden": 0.2,
+    "semantic": 0.1,
+    "contrastive": 0.1,
+}
 KINDS = {"classification": CLASSIFICATION, "generation": GENERATION, "multi_label": MULTI_LABEL}
 
 
@@ -108,20 +119,42 @@ def test_every_loss_is_finite_with_gradients_and_a_projection(kind, datasets, tm
     assert any(projection.weight is p for g in trainer.create_optimizer().param_groups for p in g["params"])
 
 
-def test_kl_and_jsd_are_zero_when_the_student_is_the_teacher(datasets, tmp_path: Path) -> None:
+@pytest.mark.parametrize("loss", ["semantic", "contrastive"])
+@pytest.mark.parametrize("kind", ["classification", "generation"])
+def test_pooled_losses_reach_the_student_and_their_own_projection(loss, kind, datasets, tmp_path) -> None:
+    folder = datasets[kind]
+    teacher = _teacher(folder, KINDS[kind], tmp_path / "small")
+    trainer = _trainer(_job(folder, KINDS[kind], tmp_path / "run", teacher, weights={loss: 1.0}))
+    assert trainer.distillation.config.needs_online_teacher and trainer.table is None
+    model = trainer.model
+    model.train()
+    loss_value = trainer.compute_loss(model, _first_batch(trainer))
+    loss_value.backward()
+    assert set(trainer.last_components) == {loss} and trainer.last_components[loss] > 0
+    for part, parameters in model_parts(model).items():  # encoder and decoder (or head)
+        norm = sum(float(p.grad.abs().sum()) for p in parameters if p.grad is not None)
+        assert norm > 0 or part == "head", part  # a classifier's head is not on the pooled path
+    assert set(trainer.distillation.projections) == {loss}  # tiny (64) -> small (256), its own
+    projection = trainer.distillation.projections[loss]
+    assert projection.weight.grad is not None and projection.weight.grad.abs().sum() > 0
+    assert any(projection.weight is p for g in trainer.create_optimizer().param_groups for p in g["params"])
+
+
+def test_kl_jsd_and_semantic_are_zero_when_the_student_is_the_teacher(datasets, tmp_path: Path) -> None:
     folder = datasets["generation"]
     teacher = _teacher(folder, GENERATION, tmp_path / "teacher", preset="tiny")
     logits = torch.randn(2, 5, 11)
     assert kl_divergence(logits, logits, 3.0).abs().max() < 1e-6
     assert js_divergence(logits, logits, 3.0).abs().max() < 1e-6
-    weights = {"kl": 0.5, "jsd": 0.5}
+    weights = {"kl": 0.4, "jsd": 0.4, "semantic": 0.2}
     online = _trainer(
         _job(folder, GENERATION, tmp_path / "online", teacher, student=str(teacher), weights=weights)
     )
     online.model.eval()  # no dropout: the same function as the teacher
     online.model.training = True  # ... but the training loss
     online.compute_loss(online.model, _first_batch(online))
-    assert online.last_components == pytest.approx({"kl": 0.0, "jsd": 0.0}, abs=1e-6)
+    assert online.distillation.projections == {}  # as wide as the teacher: no projection (the identity)
+    assert online.last_components == pytest.approx({"kl": 0.0, "jsd": 0.0, "semantic": 0.0}, abs=1e-5)
 
 
 def test_the_cache_round_trips_through_storage_and_is_reused(datasets, tmp_path: Path, monkeypatch) -> None:
@@ -217,7 +250,7 @@ def test_accumulating_two_batches_of_four_gives_the_gradient_of_one_batch_of_eig
     folder = datasets["generation"]
     teacher = _teacher(folder, GENERATION, tmp_path / "teacher", preset="tiny")
     trainer = _trainer(
-        _job(folder, GENERATION, tmp_path / "run", teacher, weights={"ce": 0.5, "kl": 0.3, "jsd": 0.2})
+        _job(folder, GENERATION, tmp_path / "run", teacher, weights={"ce": 0.4, "kl": 0.3, "semantic": 0.3})
     )
     model = trainer.model
     model.config.dropout_rate = 0.0
@@ -242,6 +275,9 @@ def test_accumulating_two_batches_of_four_gives_the_gradient_of_one_batch_of_eig
         return torch.cat([p.grad.flatten() for p in model.parameters() if p.grad is not None])
 
     assert torch.allclose(gradient(halves, 2), gradient([full], 1), atol=1e-6, rtol=1e-4)
+    # A per-sample component is divided by the samples of the step's micro-batches, counted as they come.
+    batches, _ = trainer.get_batch_samples(iter(halves), 2, torch.device("cpu"))
+    assert len(batches) == 2 and trainer._window_samples == 8
 
 
 def test_a_distilling_run_logs_each_component_and_the_schedule(datasets, tmp_path: Path) -> None:
@@ -257,3 +293,47 @@ def test_a_distilling_run_logs_each_component_and_the_schedule(datasets, tmp_pat
     )
     assert outcome.best_model_dir is not None and "accuracy" in outcome.metrics
     assert (Path(job.distillation.cache_dir) / "table.json").is_file()
+
+
+def test_a_distilling_run_writes_one_csv_row_per_optimizer_step(datasets, tmp_path: Path) -> None:
+    folder = datasets["classification"]
+    teacher = _teacher(folder, CLASSIFICATION, tmp_path / "teacher", preset="small")
+    job = _job(folder, CLASSIFICATION, tmp_path / "run", teacher)
+    options = dataclasses.replace(job.distillation.config, preset="trident")  # focal, jsd, semantic
+    config = dataclasses.replace(job.config, max_steps=4, gradient_accumulation=2, logging_steps=2)
+    job = dataclasses.replace(
+        job, config=config, distillation=dataclasses.replace(job.distillation, config=options)
+    )
+    outcome = HfModelTrainer().train(job, NullProgress())
+    assert outcome.run_files == (DISTILL_LOG,)
+    with (tmp_path / "run" / DISTILL_LOG).open(encoding="utf-8", newline="") as log_file:
+        rows = list(csv.DictReader(log_file))
+    per_component = [
+        f"{name}_{what}" for name in ("jsd", "focal", "semantic") for what in ("raw", "weighted", "weight")
+    ]
+    assert list(rows[0]) == ["step", "epoch", "loss", *per_component, "grad_norm_encoder", "grad_norm_head"]
+    assert [int(row["step"]) for row in rows] == [1, 2, 3, 4]
+    for row in rows:
+        values = {key: float(value) for key, value in row.items()}
+        assert all(math.isfinite(value) for value in values.values())
+        assert values["grad_norm_encoder"] > 0 and values["grad_norm_head"] > 0
+        weighted = sum(values[f"{name}_weighted"] for name in ("jsd", "focal", "semantic"))
+        assert values["loss"] == pytest.approx(weighted)
+        assert values["semantic_weighted"] == pytest.approx(
+            values["semantic_raw"] * values["semantic_weight"]
+        )
+    semantic = [float(row["semantic_weight"]) for row in rows]
+    assert semantic[0] == pytest.approx(0.1) and semantic == sorted(semantic) and semantic[-1] < 0.35
+
+
+def test_a_resumed_run_keeps_the_log_rows_up_to_its_step(tmp_path: Path) -> None:
+    from transformers import TrainerControl, TrainerState
+
+    path = tmp_path / DISTILL_LOG
+    log = StepLog(str(path), ["ce"], ["encoder", "head"], writes=True)
+    header = ",".join(log.columns)
+    path.write_text(header + "\n" + "".join(f"{step},0.1,1,1,1,1,1,1\n" for step in (1, 2, 3, 4)))
+    log.on_train_begin(None, TrainerState(global_step=2), TrainerControl())
+    assert [line.split(",")[0] for line in path.read_text().splitlines()] == ["step", "1", "2"]
+    log.on_train_begin(None, TrainerState(global_step=0), TrainerControl())  # a fresh run: the header only
+    assert path.read_text() == header + "\n"

@@ -12,12 +12,17 @@ import torch
 from safetensors.torch import load_file
 
 from codemill.application.validation.validate_model import ValidateModel, ValidateRequest
+from codemill.domain.dataset import Sample, TaskSpec, TaskType
 from codemill.domain.manifest import Manifest
 from codemill.infrastructure.inference.calibrated_classifier import CalibratedClassifier
+from codemill.infrastructure.parsing.tree_sitter_syntax_checker import TreeSitterSyntaxChecker
 from codemill.infrastructure.plots.matplotlib_plotter import MatplotlibPlotter
 from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 from codemill.infrastructure.validation.hf_model_inspector import HfModelInspector
 from tests.fakes.training_fakes import MemoryRuns
+from tests.integration.training.training_data import write_dataset
+
+ASSERTION = TaskSpec(task=TaskType.GENERATION, subtask="assertion")
 
 
 class DatasetFolders:
@@ -27,9 +32,9 @@ class DatasetFolders:
         self.folders = folders
 
     def manifest(self, name: str) -> Manifest:
-        return Manifest(
-            kind="dataset", entries=(), created_at="now", metadata={"task": self.folders[name][1]}
-        )
+        task, _, subtask = self.folders[name][1].partition("/")  # 'generation/assertion'
+        metadata = {"task": task, "subtask": subtask}
+        return Manifest(kind="dataset", entries=(), created_at="now", metadata=metadata)
 
     def local_copy(self, name: str) -> str:
         return str(self.folders[name][0])
@@ -37,16 +42,26 @@ class DatasetFolders:
 
 @pytest.fixture
 def validate(tmp_path: Path, classification_dir: Path, generation_dir: Path) -> ValidateModel:
+    tests = [
+        Sample(
+            id="1", text="def test_a(self):\n    x = f()\n    <mask>", target="assert x", language="python"
+        ),
+        Sample(id="2", text="void t() { int y = g(); <mask> }", target="assertTrue(y);", language="java"),
+    ]
+    asserts = {"train": tests, "test": tests}
     return ValidateModel(
         inspector=HfModelInspector(generation_tokens=8),
         datasets=DatasetFolders(
-            langs=(classification_dir, "classification"), names=(generation_dir, "generation")
+            langs=(classification_dir, "classification"),
+            names=(generation_dir, "generation"),
+            asserts=(write_dataset(tmp_path / "asserts", ASSERTION, asserts), "generation/assertion"),
         ),
         runs=MemoryRuns(),
         store=LocalArtifactStore(tmp_path / "store"),
         plotter=MatplotlibPlotter(),
         folder_store=LocalArtifactStore,
         cache_dir=str(tmp_path / "cache"),
+        syntax_checker=TreeSitterSyntaxChecker(),
     )
 
 
@@ -97,6 +112,19 @@ def test_a_generator_passes_quick_and_scores_generation_metrics(
     quality = next(c for c in report.checks if c.name == "quality").figures["metrics"]
     assert set(quality) == {"bleu4", "exact_match", "token_f1"}
     assert (tmp_path / "r" / "validation.json").is_file()
+
+
+def test_a_generator_of_code_is_scored_for_syntax_in_each_sample_language(
+    validate: ValidateModel, generator_dir: Path, tmp_path: Path
+) -> None:
+    model = copy_of(generator_dir, tmp_path)
+    predictions = HfModelInspector(generation_tokens=8).load(str(model), allow_pickle=False, device="cpu")
+    scored = predictions.predict(str(tmp_path / "asserts"), "test")
+    assert list(scored.languages) == ["python", "java"] and len(scored.predictions) == 2
+    report = validate.execute(ValidateRequest(model=str(model), dataset="asserts", device="cpu"))
+    quality = next(c for c in report.checks if c.name == "quality").figures["metrics"]
+    assert set(quality) == {"bleu4", "exact_match", "token_f1", "ast_validity", "ngram_similarity"}
+    assert 0 <= quality["ast_validity"] <= 1 and 0 <= quality["ngram_similarity"] <= 1
 
 
 def test_missing_and_truncated_weights_fail_with_a_reason(

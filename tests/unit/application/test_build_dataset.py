@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from codemill.application.datasets.build_dataset import BuildDataset, BuildDatasetRequest, UserFile
@@ -6,7 +8,14 @@ from codemill.domain.corpus import SecurityFinding, UnitRecord
 from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
 from codemill.domain.errors import CodemillError, InputError
 from tests.fakes.collect_fakes import ExactDedup
-from tests.fakes.dataset_fakes import FakeCorpora, FakeTokenizers, MemoryDatasets, PngPlotter, RowsReader
+from tests.fakes.dataset_fakes import (
+    FakeCorpora,
+    FakeTokenizers,
+    MemoryDatasets,
+    PngPlotter,
+    RegexCodeStructure,
+    RowsReader,
+)
 
 FINDING = SecurityFinding(
     test_id="B602", test_name="shell", cwe=78, severity="HIGH", confidence="HIGH", line=2, message="shell"
@@ -64,6 +73,7 @@ def _use_case(records=None, stats=None, rows=None):
         reader=RowsReader(rows or []),
         dedup_factory=ExactDedup,
         plotter=PngPlotter(),
+        code_structure=RegexCodeStructure(),
     )
     return use_case, datasets
 
@@ -172,3 +182,53 @@ def test_a_split_that_cannot_be_filled_is_refused() -> None:
                 name="d", corpus="c", task=TaskSpec(task=TaskType.GENERATION), split=SplitConfig()
             )
         )
+
+
+def _test_record(i: int) -> UnitRecord:
+    code = f"def test_f{i}(self):\n    value = f{i}(2)\n    assert value > {i}\n"
+    code += f"    self.assertEqual(value, {i + 2})\n"
+    unit = _record(i).unit
+    test_unit = dataclasses.replace(
+        unit, id=f"t{i:04d}", name=f"test_f{i}", path=f"tests/test_m{i // 2}.py", code=code
+    )
+    return UnitRecord(
+        unit=dataclasses.replace(test_unit, code_without_docstring=code), flags=frozenset({"test"})
+    )
+
+
+def test_assertion_dataset_reads_the_corpus_twice_and_keeps_each_test_in_one_split() -> None:
+    records = [_record(i) for i in range(30)] + [_test_record(i) for i in range(30)]
+    use_case, datasets = _use_case(records=records)
+    task = TaskSpec(task=TaskType.GENERATION, subtask="assertion")
+    result = use_case.execute(BuildDatasetRequest(name="a", corpus="c", task=task))
+    splits, bundle = datasets.published["a"]
+    assert use_case_corpora(use_case).readings["c"] == 2
+    assert result.stats.samples == 60 and result.stats.skipped == {"not_a_test": 30}
+    split_of_test: dict[str, set[str]] = {}
+    for split, samples in splits.items():
+        for sample in samples:
+            test_id = sample.id.split("#")[0]
+            split_of_test.setdefault(test_id, set()).add(split)
+            i = int(test_id[1:])
+            masked, focal = sample.text.split(" </s> ")
+            assert masked.replace("<mask>", sample.target) == records[30 + i].unit.code
+            assert focal == records[i].unit.code_without_docstring  # test_f{i} tests f{i}
+    assert len(split_of_test) == 30 and all(len(s) == 1 for s in split_of_test.values())
+    assert bundle.task.target_is_code
+
+
+def use_case_corpora(use_case: BuildDataset) -> FakeCorpora:
+    corpora = use_case._corpora
+    assert isinstance(corpora, FakeCorpora)
+    return corpora
+
+
+def test_body_dataset_masks_bodies() -> None:
+    use_case, datasets = _use_case()
+    task = TaskSpec(task=TaskType.GENERATION, subtask="body")
+    result = use_case.execute(BuildDatasetRequest(name="b", corpus="c", task=task))
+    splits, _ = datasets.published["b"]
+    # the records of Go and Java hold Python code: no braces, so no body
+    assert result.stats.samples == 20 and result.stats.skipped == {"no_body": 40}
+    sample = next(iter(splits["train"]))
+    assert sample.text == "def f0(x):\n    <mask>\n" and sample.target == "return x + 0 * 0"

@@ -1,14 +1,22 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from codemill.application.distillation.distill_model import DistillModel, DistillRequest
-from codemill.application.training.publication import RunPublisher, RunResumer
+from codemill.application.distillation.distill_model import DistillModel, DistillRequest, teacher_cache_key
+from codemill.application.training.publication import RunPublisher, RunResumer, manifest_sha256
 from codemill.domain.distillation import DistillationConfig
 from codemill.domain.errors import InputError
+from codemill.domain.ports.teacher_locator import LocatedTeacher
 from codemill.domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
-from tests.fakes.distill_fakes import CacheWritingTrainer, FixedProfiler, MemoryTeacherCache, TeacherRuns
+from tests.fakes.distill_fakes import (
+    CacheWritingTrainer,
+    FixedProfiler,
+    KnownTeachers,
+    MemoryTeacherCache,
+    TeacherRuns,
+)
 from tests.fakes.training_fakes import FolderCheckpoints, FolderDatasets, ListTracker
 
 CLS = {"task": "classification", "subtask": "", "label_field": "language"}
@@ -27,7 +35,12 @@ def _outcome(tmp_path: Path, **flags) -> TrainingOutcome:
     )
 
 
-def _use_case(tmp_path: Path, outcome: TrainingOutcome, cache: MemoryTeacherCache | None = None):
+def _use_case(
+    tmp_path: Path,
+    outcome: TrainingOutcome,
+    cache: MemoryTeacherCache | None = None,
+    teachers: KnownTeachers | None = None,
+):
     trainer = CacheWritingTrainer(outcome)
     runs = TeacherRuns({"teacher": CLS}, tmp_path / "models")
     profiler = FixedProfiler()
@@ -38,6 +51,7 @@ def _use_case(tmp_path: Path, outcome: TrainingOutcome, cache: MemoryTeacherCach
         publisher=RunPublisher(runs, ListTracker, {"torch": "2.13.0"}),
         runs=runs,
         teacher_cache=cache or MemoryTeacherCache(),
+        teachers=teachers or KnownTeachers(),
         profiler=profiler,
         workdir=str(tmp_path / "work"),
     )
@@ -73,6 +87,8 @@ def test_a_finished_run_exports_the_student_with_its_report(tmp_path: Path) -> N
     assert b"## Distillation" in files["README.md"] and b"# Model `student`" in files["README.md"]
     _, record = runs.published["student"]
     assert record["teacher"] == "teacher" and record["student"] == "tiny"
+    assert record["teacher_origin"] == "storage" and record["teacher_revision"] is None
+    assert record["teacher_fingerprint"] == manifest_sha256(runs.model_manifest("teacher"))
     assert record["report"]["retention"] == pytest.approx(0.975)
     assert record["config"]["model"] == "tiny"
 
@@ -136,3 +152,91 @@ def test_a_second_run_of_the_same_name_needs_resume(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--resume"):
         use_case.execute(_request())
     use_case.execute(_request(resume=True))
+
+
+def _folder_teacher(tmp_path: Path, fingerprint: str = "f" * 64) -> LocatedTeacher:
+    return LocatedTeacher(
+        reference=str(tmp_path / "my-codet5"),
+        origin="local",
+        folder=str(tmp_path / "my-codet5"),
+        fingerprint=fingerprint,
+    )
+
+
+def test_a_teacher_outside_storage_is_located_checked_and_named_in_the_record(tmp_path: Path) -> None:
+    located = _folder_teacher(tmp_path)
+    teachers = KnownTeachers({"./my-codet5": located})
+    cache = MemoryTeacherCache()
+    use_case, trainer, runs, profiler = _use_case(tmp_path, _outcome(tmp_path), cache, teachers)
+    result = use_case.execute(_request(teacher="./my-codet5"))
+
+    assert result.status == "completed"
+    job = trainer.jobs[0]
+    assert job.distillation.teacher_dir == located.folder
+    assert teachers.checked == [(located.folder, job.dataset_dir)]
+    assert profiler.profiled[0] == (located.folder, True)
+    _, record = runs.published["student"]
+    assert record["teacher"] == located.folder and record["teacher_origin"] == "local"
+    assert record["teacher_fingerprint"] == "f" * 64
+    assert record["report"]["teacher"] == located.folder
+    dataset = FolderDatasets(tmp_path / "datasets", META).manifest("cls")
+    key = teacher_cache_key("f" * 64, dataset, DistillationConfig(), job.config)
+    assert cache.fetched == [key] and set(cache.published) == {key}
+    assert runs.exported.keys() == {"teacher", "student"}  # the teacher itself is not published
+
+
+def test_another_fingerprint_is_another_cache_key_and_config_hash(tmp_path: Path) -> None:
+    teachers = KnownTeachers(
+        {
+            "./a": _folder_teacher(tmp_path, fingerprint="a" * 64),
+            "./b": _folder_teacher(tmp_path, fingerprint="b" * 64),
+        }
+    )
+    cache = MemoryTeacherCache()
+    use_case, trainer, _, _ = _use_case(tmp_path, _outcome(tmp_path), cache, teachers)
+    use_case.execute(_request(teacher="./a", name="s1"))
+    use_case.execute(_request(teacher="./b", name="s2"))
+    assert len(set(cache.fetched)) == 2 and len(cache.published) == 2
+    assert trainer.jobs[0].config_hash != trainer.jobs[1].config_hash
+
+
+def test_a_model_in_storage_wins_over_a_local_folder_of_the_same_name(tmp_path: Path) -> None:
+    teachers = KnownTeachers({"teacher": _folder_teacher(tmp_path)})
+    use_case, trainer, runs, _ = _use_case(tmp_path, _outcome(tmp_path), teachers=teachers)
+    use_case.execute(_request())
+    assert trainer.jobs[0].distillation.teacher_dir == str(tmp_path / "models" / "teacher")
+    assert runs.published["student"][1]["teacher_origin"] == "storage"
+
+
+def test_a_teacher_outside_storage_skips_the_run_record_task_check(tmp_path: Path) -> None:
+    teachers = KnownTeachers({"org/codet5": _folder_teacher(tmp_path)})
+    use_case, trainer, _, _ = _use_case(tmp_path, _outcome(tmp_path), teachers=teachers)
+    use_case.execute(_request(teacher="org/codet5", dataset="gen"))  # the trainer checks the model itself
+    assert len(trainer.jobs) == 1
+
+
+def test_a_teacher_of_another_vocabulary_is_refused_before_the_cache_and_training(tmp_path: Path) -> None:
+    located = _folder_teacher(tmp_path)
+    teachers = KnownTeachers({"./my-codet5": located}, other_vocabulary=frozenset({located.folder}))
+    cache = MemoryTeacherCache()
+    use_case, trainer, runs, _ = _use_case(tmp_path, _outcome(tmp_path), cache, teachers)
+    with pytest.raises(InputError, match=re.escape(f"--tokenizer {located.folder}")):
+        use_case.execute(_request(teacher="./my-codet5"))
+    assert trainer.jobs == [] and cache.fetched == [] and "student" not in runs.published
+
+
+@pytest.mark.parametrize(
+    ("teacher", "message"),
+    [
+        ("nobody", "teacher model 'nobody' is not in storage nor a local folder"),
+        (
+            "./no/such/folder",
+            "teacher './no/such/folder' is not a model in storage, an existing folder nor a hub",
+        ),
+    ],
+)
+def test_a_teacher_found_nowhere_is_one_line(tmp_path: Path, teacher: str, message: str) -> None:
+    use_case, trainer, _, _ = _use_case(tmp_path, _outcome(tmp_path))
+    with pytest.raises(InputError, match=message) as raised:
+        use_case.execute(_request(teacher=teacher))
+    assert "\n" not in str(raised.value) and trainer.jobs == []

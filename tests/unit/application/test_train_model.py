@@ -135,3 +135,15 @@ def test_auto_resume_starts_fresh_resumes_its_own_config_and_drops_another(tmp_p
     assert trainer.jobs[2].resume_from is None  # the checkpoints of the old config were deleted
     assert trainer.jobs[2].config_hash != trainer.jobs[1].config_hash
     assert not (checkpoint.parent / "checkpoint-12").exists()
+
+
+def test_files_the_trainer_wrote_in_the_run_folder_are_published_with_the_run(tmp_path: Path) -> None:
+    run_dir = tmp_path / "work" / "runs" / "r1"
+    run_dir.mkdir(parents=True)
+    (run_dir / "distill_log.csv").write_text("step,loss\n1,0.5\n")
+    outcome = _outcome(tmp_path, run_files=("distill_log.csv", "gone.csv"))
+    use_case, _, runs = _use_case(tmp_path, outcome)
+    use_case.execute(TrainRequest(dataset="cls", name="r1"))
+    files, _ = runs.published["r1"]
+    assert files["distill_log.csv"] == b"step,loss\n1,0.5\n"
+    assert "gone.csv" not in files and "metrics/history.json" in files  # a missing one is skipped, logged

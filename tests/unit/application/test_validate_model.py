@@ -14,11 +14,13 @@ from codemill.domain.errors import InputError
 from codemill.domain.ports.model_inspector import FolderFindings
 from codemill.domain.validation import CHECKS
 from tests.fakes.memory_store import InMemoryArtifactStore
+from tests.fakes.syntax_fakes import PythonAstSyntaxChecker
 from tests.fakes.training_fakes import FolderDatasets, MemoryRuns
 from tests.fakes.validation_fakes import (
     FakeInspector,
     FakeLoadedModel,
     RecordingPlotter,
+    generated_code,
     over_confident,
 )
 
@@ -54,6 +56,7 @@ def use_case(
             "vuln": {"task": "security", "labels": ["clean", "vulnerable"]},
             "summ": {"task": "generation", "labels": []},
             "langs": {"task": "classification", "labels": ["a", "b"]},
+            "asserts": {"task": "generation", "subtask": "assertion", "labels": []},
         },
     )
     ticks = iter(range(100))
@@ -65,6 +68,7 @@ def use_case(
         plotter=RecordingPlotter(),
         folder_store=folders or LocalFolders(),
         cache_dir=str(tmp_path / "cache"),
+        syntax_checker=PythonAstSyntaxChecker(),
         clock=lambda: float(next(ticks)),
     )
 
@@ -149,6 +153,26 @@ def test_thresholds_and_a_dataset_of_another_task_fail_quality(tmp_path: Path, m
     assert "differ from dataset 'langs'" in labels.failures[0]
     missing = validate.execute(ValidateRequest(model=str(model_dir), dataset="nope"))
     assert missing.failures == ("quality: dataset 'nope' does not exist or was never completed",)
+
+
+def test_a_code_target_adds_ast_validity_and_ngram_similarity(tmp_path: Path, model_dir: Path) -> None:
+    model = FakeLoadedModel(
+        kind="seq2seq", labels=(), splits={"test": generated_code("test"), "validation": generated_code("v")}
+    )
+    validate = use_case(tmp_path, FakeInspector(model))
+    report = validate.execute(
+        ValidateRequest(model=str(model_dir), dataset="asserts", minimums={"ast_validity": 0.9})
+    )
+    quality = next(c for c in report.checks if c.name == "quality")
+    metrics = quality.figures["metrics"]
+    assert set(metrics) == {"bleu4", "exact_match", "token_f1", "ast_validity", "ngram_similarity"}
+    assert metrics["ast_validity"] == pytest.approx(2 / 3)  # the third prediction misses its ')'
+    assert metrics["exact_match"] == pytest.approx(1 / 3)
+    assert 1 / 3 < metrics["ngram_similarity"] < 1
+    assert report.failures[0] == "quality: ast_validity 0.6667 < 0.9"
+    summary = validate.execute(ValidateRequest(model=str(model_dir), dataset="summ"))
+    plain = next(c for c in summary.checks if c.name == "quality").figures["metrics"]
+    assert set(plain) == {"bleu4", "exact_match", "token_f1"}  # a text target: no code metrics
 
 
 def test_performance_thresholds(tmp_path: Path, model_dir: Path) -> None:

@@ -1,6 +1,8 @@
+import dataclasses
+
 import pytest
 
-from codemill.domain.distillation import DistillationConfig, interpolate, parse_weights
+from codemill.domain.distillation import LOSS_PRESETS, DistillationConfig, interpolate, parse_weights
 from codemill.domain.errors import InputError
 
 
@@ -47,6 +49,11 @@ def test_interpolate_treats_a_missing_key_as_zero() -> None:
         ({"schedule": "linear"}, "end weights go with the 'linear' schedule"),
         ({"end_weights": {"ce": 1.0}}, "end weights go with the 'linear' schedule"),
         ({"hidden": "l1"}, "hidden must be mse or cosine"),
+        ({"semantic_scale": 0.0}, "semantic scale must be > 0"),
+        ({"contrastive_temperature": -1.0}, "contrastive temperature must be > 0"),
+        ({"preset": "bident"}, "loss preset 'bident' is not one of trident, trident"),
+        ({"preset": "trident", "weights": {"ce": 1.0}}, "sets the weights and the schedule"),
+        ({"preset": "trident", "schedule": "hard-to-soft"}, "sets the weights and the schedule"),
     ],
 )
 def test_bad_settings_are_one_line_input_errors(options, message) -> None:
@@ -56,6 +63,10 @@ def test_bad_settings_are_one_line_input_errors(options, message) -> None:
 
 def test_hidden_matching_or_no_cache_needs_the_online_teacher() -> None:
     assert DistillationConfig(weights={"kl": 1.0, "hidden": 0.5}).needs_online_teacher
+    assert DistillationConfig(weights={"kl": 1.0, "semantic": 0.5}).needs_online_teacher
+    assert DistillationConfig(
+        weights={"kl": 1.0}, end_weights={"contrastive": 1.0}, schedule="linear"
+    ).needs_online_teacher
     assert DistillationConfig(use_cache=False).needs_online_teacher
 
 
@@ -65,3 +76,27 @@ def test_parse_weights() -> None:
         parse_weights(["kl"])
     with pytest.raises(InputError, match="'kl=x'"):
         parse_weights(["kl=x"])
+
+
+def test_trident_moves_semantic_from_a_tenth_to_035_with_focal_and_jsd_making_up_one() -> None:
+    config = DistillationConfig(preset="trident")
+    assert config.schedule == "linear" and config.needs_online_teacher
+    assert config.weights_at(0.0) == pytest.approx({"focal": 0.5, "jsd": 0.4, "semantic": 0.1})
+    end = config.weights_at(1.0)
+    assert end["semantic"] == pytest.approx(0.35) and end["focal"] / end["jsd"] == pytest.approx(5 / 4)
+    assert config.weights_at(0.5)["semantic"] == pytest.approx(0.225)
+    assert DistillationConfig(**dataclasses.asdict(config)) == config  # a stored config reads back
+
+
+def test_trident_with_contrastive_moves_it_from_a_tenth_to_a_fifth() -> None:
+    config = DistillationConfig(
+        preset="trident+contrastive", semantic_scale=3.0, contrastive_temperature=0.05
+    )
+    assert config.weights_at(0.0) == pytest.approx(
+        {"focal": 4 / 9, "jsd": 3.2 / 9, "semantic": 0.1, "contrastive": 0.1}
+    )
+    assert config.weights_at(1.0) == pytest.approx(
+        {"focal": 0.25, "jsd": 0.2, "semantic": 0.35, "contrastive": 0.2}
+    )
+    for start, end in LOSS_PRESETS.values():
+        assert sum(start.values()) == pytest.approx(1.0) and sum(end.values()) == pytest.approx(1.0)

@@ -9,6 +9,7 @@ import pytest
 from codemill.domain.errors import InputError
 from codemill.presentation.pipeline_config import (
     DEFAULTS,
+    distillation_config,
     load_config,
     split_config,
     task_spec,
@@ -96,3 +97,16 @@ def test_sections_become_checked_domain_objects() -> None:
 def test_print_config_round_trips_through_toml() -> None:
     config = load_config(None, ["train.max_steps=50"])
     assert tomllib.loads(to_toml(config)) == config
+
+
+def test_distill_options_take_the_distillation_fields_and_refuse_unknown_ones() -> None:
+    options = distillation_config(
+        {"preset": "trident+contrastive", "semantic_scale": "3", "contrastive_temperature": 0.05},
+        where="distill.options",
+    )
+    assert options.schedule == "linear" and options.semantic_scale == 3.0
+    assert options.weights_at(1.0)["contrastive"] == pytest.approx(0.2)
+    with pytest.raises(InputError, match=r"\[distill.options\] has unknown settings \['semantic_scal'\]"):
+        distillation_config({"semantic_scal": 1}, where="distill.options")
+    with pytest.raises(InputError, match="sets the weights and the schedule"):
+        distillation_config({"preset": "trident", "weights": {"kl": 1.0}}, where="distill.options")
