@@ -3,6 +3,9 @@
 Usage: python -m bench.distill [--steps 800] [--batch-size 16] [--lr 2e-3] [--teacher-lr 5e-4]
                                [--limit-mb 1.0] [--max-length 64] [--temperature 2] [--alpha 0.7]
                                [--teacher-steps 400] [--threads 1]
+       python -m bench.distill --task assertion [...]: assertion generation, plain KL against the
+                               trident presets and a student without a teacher (bench/distill_assertion.py;
+                               `--task assertion --help` lists its options)
 
 Builds a classification dataset (code units of the standard library
 labelled by their kind) with the real CollectData and BuildDataset (as
@@ -31,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import distill_assertion
 from bench.train import build_dataset
 from codemill.application.distillation.distill_model import DistillRequest, DistillResult
 from codemill.application.training.train_model import TrainRequest
@@ -100,7 +104,18 @@ def report(teacher_score: float, baseline_score: float, student: DistillResult) 
 
 
 def main() -> None:
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    chosen = argparse.ArgumentParser(add_help=False)
+    chosen.add_argument(
+        "--task",
+        choices=("kind", "assertion"),
+        default="kind",
+        help="kind: classification by kind (below); assertion: see `--task assertion --help`",
+    )
+    task, rest = chosen.parse_known_args()
+    if task.task == "assertion":
+        distill_assertion.main(rest)
+        return
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0], parents=[chosen])
     options.add_argument("--steps", type=int, default=800)
     options.add_argument("--batch-size", type=int, default=16)
     options.add_argument("--lr", type=float, default=2e-3, help="the tiny students' peak learning rate")

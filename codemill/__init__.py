@@ -38,6 +38,12 @@ if TYPE_CHECKING:
     from codemill.application.distillation.distill_model import DistillModel, DistillRequest, DistillResult
     from codemill.application.pipeline.plan import PipelinePlan
     from codemill.application.pipeline.run_pipeline import PipelineRequest, PipelineResult, RunPipeline
+    from codemill.application.registry.alias_mover import AliasMoved
+    from codemill.application.registry.promote_model import PromoteModel, PromoteRequest
+    from codemill.application.registry.register_model import RegisterModel, RegisterRequest, RegisterResult
+    from codemill.application.registry.registry_catalog import RegistryCatalog
+    from codemill.application.registry.rollback_alias import RollbackAlias, RollbackRequest
+    from codemill.application.registry.set_alias import AliasRequest, SetAlias
     from codemill.application.training.train_model import TrainModel, TrainRequest, TrainResult
     from codemill.application.validation.validate_model import (
         ValidateModel,
@@ -56,10 +62,12 @@ if TYPE_CHECKING:
         StepStoppedError,
         StorageError,
     )
+    from codemill.domain.prediction import Prediction
     from codemill.domain.training import TrainingConfig
     from codemill.presentation.container import Container
     from codemill.presentation.pipeline_config import load_config as load_pipeline_config
     from codemill.presentation.pipeline_plan import build_plan as build_pipeline_plan
+    from codemill.presentation.predictor import Predictor
     from codemill.presentation.settings import Settings, StorageSettings, load_settings
 
 _APP = "codemill.application"
@@ -68,6 +76,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "codemill.presentation.settings": ("Settings", "StorageSettings", "load_settings"),
     "codemill.presentation.pipeline_config:load_config": ("load_pipeline_config",),
     "codemill.presentation.pipeline_plan:build_plan": ("build_pipeline_plan",),
+    "codemill.presentation.predictor": ("Predictor",),
     f"{_APP}.collection.collect_data": ("CollectData", "CollectRequest", "CollectResult"),
     f"{_APP}.datasets.build_dataset": (
         "BuildDataset",
@@ -86,9 +95,16 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     ),
     f"{_APP}.pipeline.run_pipeline": ("RunPipeline", "PipelineRequest", "PipelineResult"),
     f"{_APP}.pipeline.plan": ("PipelinePlan",),
+    f"{_APP}.registry.register_model": ("RegisterModel", "RegisterRequest", "RegisterResult"),
+    f"{_APP}.registry.set_alias": ("SetAlias", "AliasRequest"),
+    f"{_APP}.registry.promote_model": ("PromoteModel", "PromoteRequest"),
+    f"{_APP}.registry.rollback_alias": ("RollbackAlias", "RollbackRequest"),
+    f"{_APP}.registry.alias_mover": ("AliasMoved",),
+    f"{_APP}.registry.registry_catalog": ("RegistryCatalog",),
     "codemill.domain.code": ("Language",),
     "codemill.domain.dataset": ("TaskSpec", "TaskType", "SplitConfig"),
     "codemill.domain.training": ("TrainingConfig",),
+    "codemill.domain.prediction": ("Prediction",),
     "codemill.domain.distillation": ("DistillationConfig",),
     "codemill.domain.errors": (
         "CodemillError",
@@ -103,6 +119,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
 _EXPORTS = {name: source for source, names in _SOURCES.items() for name in names}
 
 __all__ = [
+    "AliasMoved",
+    "AliasRequest",
     "ArtifactNotFoundError",
     "BuildDataset",
     "BuildDatasetRequest",
@@ -127,7 +145,18 @@ __all__ = [
     "PipelinePlan",
     "PipelineRequest",
     "PipelineResult",
+    "Prediction",
+    "Predictor",
+    "PromoteModel",
+    "PromoteRequest",
+    "RegisterModel",
+    "RegisterRequest",
+    "RegisterResult",
+    "RegistryCatalog",
+    "RollbackAlias",
+    "RollbackRequest",
     "RunPipeline",
+    "SetAlias",
     "Settings",
     "SplitConfig",
     "StepStoppedError",

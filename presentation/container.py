@@ -8,6 +8,7 @@ command first needs them, so `codemill --help` stays fast.
 from __future__ import annotations
 
 import functools
+import getpass
 import os
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,13 @@ from codemill.application.distillation.distill_model import DistillModel
 from codemill.application.pipeline.pipeline_runs import PIPELINES, PipelineRuns
 from codemill.application.pipeline.plan import PipelineScope
 from codemill.application.pipeline.run_pipeline import RunPipeline
+from codemill.application.registry.alias_mover import AliasMover
+from codemill.application.registry.promote_model import PromoteModel
+from codemill.application.registry.register_model import RegisterModel
+from codemill.application.registry.registry_catalog import RegistryCatalog
+from codemill.application.registry.rollback_alias import RollbackAlias
+from codemill.application.registry.set_alias import SetAlias
+from codemill.application.serving.load_model import LoadModel
 from codemill.application.training.publication import RunPublisher, RunResumer
 from codemill.application.training.train_model import TrainModel
 from codemill.application.validation.validate_model import ValidateModel
@@ -34,10 +42,16 @@ from codemill.domain.ports.dataset_repository import DatasetRepository
 from codemill.domain.ports.deduplicator import Deduplicator
 from codemill.domain.ports.metrics_tracker import MetricsTracker
 from codemill.domain.ports.model_inspector import ModelInspector
+from codemill.domain.ports.model_lineage import ModelLineage
+from codemill.domain.ports.model_loader import ModelLoader
 from codemill.domain.ports.model_profiler import ModelProfiler
+from codemill.domain.ports.model_registry import ModelRegistry
+from codemill.domain.ports.model_resolver import ModelResolver
 from codemill.domain.ports.model_trainer import ModelTrainer
 from codemill.domain.ports.plotter import Plotter
+from codemill.domain.ports.prediction_sink import PredictionSink
 from codemill.domain.ports.run_repository import RunRepository
+from codemill.domain.ports.serving_metrics import ServingMetrics
 from codemill.domain.ports.syntax_checker import SyntaxChecker
 from codemill.domain.ports.tabular_reader import TabularReader
 from codemill.domain.ports.teacher_cache import TeacherCache
@@ -155,6 +169,35 @@ def build_runs(store: ArtifactStore) -> RunRepository:
     return StorageRunRepository(store)
 
 
+def build_model_registry(store: ArtifactStore) -> ModelRegistry:
+    from codemill.infrastructure.registry.storage_model_registry import StorageModelRegistry
+
+    return StorageModelRegistry(store)
+
+
+def build_model_lineage(store: ArtifactStore, runs: RunRepository) -> ModelLineage:
+    from codemill.infrastructure.registry.storage_model_lineage import StorageModelLineage
+
+    return StorageModelLineage(store, runs)
+
+
+def build_model_resolver(registry: ModelRegistry, runs: RunRepository, cache_dir: str) -> ModelResolver:
+    from codemill.infrastructure.registry.storage_model_resolver import StorageModelResolver
+
+    return StorageModelResolver(registry, runs, cache_dir)
+
+
+def registry_user() -> str:
+    """Who registers and moves aliases: CODEMILL_USER, else the login name."""
+    named = os.environ.get("CODEMILL_USER", "").strip()
+    if named:
+        return named
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (containers without a passwd entry)
+        return "unknown"
+
+
 def build_syntax_checker() -> SyntaxChecker:
     from codemill.infrastructure.parsing.tree_sitter_syntax_checker import TreeSitterSyntaxChecker
 
@@ -195,6 +238,20 @@ def build_model_inspector() -> ModelInspector:
     from codemill.infrastructure.validation.hf_model_inspector import HfModelInspector
 
     return HfModelInspector()
+
+
+def build_model_loader(
+    device: str = "auto", threads: int | None = None, max_new_tokens: int | None = None
+) -> ModelLoader:
+    from codemill.infrastructure.inference.hf_model_loader import HfModelLoader
+
+    return HfModelLoader(device=device, threads=threads, max_new_tokens=max_new_tokens)
+
+
+def build_serving_metrics() -> ServingMetrics:
+    from codemill.infrastructure.serving.prometheus_serving_metrics import PrometheusServingMetrics
+
+    return PrometheusServingMetrics()
 
 
 def local_folder_store(folder: str) -> ArtifactStore:
@@ -280,6 +337,15 @@ class Container(containers.DeclarativeContainer):
     plotter = providers.Singleton(build_plotter)
     code_structure = providers.Singleton(build_code_structure)
     runs = providers.Singleton(build_runs, store=artifact_store)
+    # The model registry, lineage, and model references (registry:NAME@ALIAS) wherever a model is named
+    model_registry = providers.Singleton(build_model_registry, store=artifact_store)
+    model_lineage = providers.Singleton(build_model_lineage, store=artifact_store, runs=runs)
+    model_resolver = providers.Singleton(
+        build_model_resolver,
+        registry=model_registry,
+        runs=runs,
+        cache_dir=providers.Callable(lambda s: str(s.cache_dir.expanduser()), settings),
+    )
     syntax_checker = providers.Singleton(build_syntax_checker)
     trainer = providers.Singleton(build_trainer, syntax_checker=syntax_checker)
     checkpoints = providers.Singleton(build_checkpoint_manager)
@@ -339,6 +405,7 @@ class Container(containers.DeclarativeContainer):
         runs=runs,
         teacher_cache=teacher_cache,
         teachers=teacher_locator,
+        models=model_resolver,
         profiler=model_profiler,
     )
 
@@ -346,11 +413,10 @@ class Container(containers.DeclarativeContainer):
         ValidateModel,
         inspector=model_inspector,
         datasets=datasets,
-        runs=runs,
+        models=model_resolver,
         store=artifact_store,
         plotter=plotter,
         folder_store=providers.Object(local_folder_store),
-        cache_dir=providers.Callable(lambda s: str(s.cache_dir.expanduser()), settings),
         syntax_checker=syntax_checker,
     )
     manage_checkpoints = providers.Factory(
@@ -369,3 +435,26 @@ class Container(containers.DeclarativeContainer):
         versions=library_versions,
     )
     pipeline_runs = providers.Factory(PipelineRuns, store=artifact_store)
+
+    # The model registry: register versions, move aliases, and its read side
+    current_user = providers.Callable(registry_user)
+    alias_mover = providers.Factory(AliasMover, registry=model_registry, user=current_user)
+    register_model = providers.Factory(
+        RegisterModel,
+        registry=model_registry,
+        lineage=model_lineage,
+        runs=runs,
+        mover=alias_mover,
+        user=current_user,
+        versions=library_versions,
+    )
+    set_alias = providers.Factory(SetAlias, registry=model_registry, mover=alias_mover)
+    promote_model = providers.Factory(PromoteModel, registry=model_registry, mover=alias_mover)
+    rollback_alias = providers.Factory(RollbackAlias, registry=model_registry, mover=alias_mover)
+    registry_catalog = providers.Factory(RegistryCatalog, registry=model_registry)
+
+    # Serving: a model loaded for answering, the server's metrics, where answered batches go
+    model_loader = providers.Factory(build_model_loader)
+    serving_metrics = providers.Factory(build_serving_metrics)  # one registry per server
+    prediction_sink: providers.Provider[PredictionSink | None] = providers.Object(None)
+    load_model = providers.Factory(LoadModel, resolver=model_resolver, loader=model_loader)

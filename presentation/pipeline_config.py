@@ -23,6 +23,7 @@ from codemill.domain.code import Language
 from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
 from codemill.domain.distillation import DistillationConfig
 from codemill.domain.errors import InputError
+from codemill.domain.student_targets import StudentTargets
 from codemill.domain.training import TrainingConfig
 
 T = TypeVar("T")
@@ -64,6 +65,7 @@ DEFAULTS: dict[str, Any] = {
         "student": "half",  # the teacher with half its layers
         "options": {},  # DistillationConfig fields: weights, schedule, preset, temperature, top_k ...
         "train": {},  # the student's training budget: [train] with these changes
+        "targets": {"max_params_ratio": 0.25, "min_retention": 0.95, "min_speedup": 2.0},
     },
     "validate": {
         "enabled": True,
@@ -155,21 +157,27 @@ def _without_none(data: Any) -> Any:
 
 def training_config(values: Mapping[str, Any], *, where: str) -> TrainingConfig:
     """A TrainingConfig from the defaults and `values`, types coerced; one line for a bad one."""
-    known = {f.name for f in dataclasses.fields(TrainingConfig)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise InputError(f"[{where}] has unknown settings {unknown} (known: {', '.join(sorted(known))})")
-    return validated(TrainingConfig, dict(values), where=where)
+    return settings_of(TrainingConfig, values, where=where)
 
 
 def distillation_config(values: Mapping[str, Any], *, where: str) -> DistillationConfig:
-    """A DistillationConfig from `values` (weights, preset, semantic_scale, ...); an unknown key is refused
-    in one line instead of being dropped."""
-    known = {f.name for f in dataclasses.fields(DistillationConfig)}
+    """A DistillationConfig from `values` (weights, preset, semantic_scale, ...)."""
+    return settings_of(DistillationConfig, values, where=where)
+
+
+def student_targets(values: Mapping[str, Any], *, where: str) -> StudentTargets:
+    """The targets the pipeline holds the student to (max_params_ratio, min_retention, min_speedup)."""
+    return settings_of(StudentTargets, values, where=where)
+
+
+def settings_of(kind: type[T], values: Mapping[str, Any], *, where: str) -> T:
+    """A dataclass of settings from `values`, types coerced; an unknown key is refused in one line
+    instead of being dropped."""
+    known = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
     unknown = sorted(set(values) - known)
     if unknown:
         raise InputError(f"[{where}] has unknown settings {unknown} (known: {', '.join(sorted(known))})")
-    return validated(DistillationConfig, dict(values), where=where)
+    return validated(kind, dict(values), where=where)
 
 
 def validated(kind: type[T], values: dict[str, Any], *, where: str) -> T:

@@ -7,15 +7,19 @@ from typing import Any
 
 from codemill.application.collection.collect_data import CollectRequest
 from codemill.application.datasets.build_dataset import BuildDatasetRequest
+from codemill.application.distillation.distill_model import DistillRequest
 from codemill.application.pipeline.plan import PipelinePlan
 from codemill.application.training.train_model import TrainRequest
+from codemill.application.validation.validate_model import ValidateRequest
 from codemill.presentation.pipeline_config import (
     CORPUS,
     DATASET,
     STUDENT,
     TEACHER,
+    distillation_config,
     languages,
     split_config,
+    student_targets,
     task_spec,
     training_config,
 )
@@ -51,13 +55,11 @@ def build_plan(config: Mapping[str, Any]) -> PipelinePlan:
         train=TrainRequest(dataset=DATASET, name=TEACHER, config=teacher_config),
         distill=_distill(config, train) if config["distill"]["enabled"] else None,
         validate=_validate(config) if config["validate"]["enabled"] else None,
+        targets=student_targets(config["distill"]["targets"], where="distill.targets"),
     )
 
 
-def _distill(config: Mapping[str, Any], train: Mapping[str, Any]) -> Any:
-    from codemill.application.distillation.distill_model import DistillRequest
-    from codemill.presentation.pipeline_config import distillation_config
-
+def _distill(config: Mapping[str, Any], train: Mapping[str, Any]) -> DistillRequest:
     section = config["distill"]
     student = str(section["student"])
     budget = training_config({**train, **section["train"], "model": student}, where="distill.train")
@@ -67,9 +69,7 @@ def _distill(config: Mapping[str, Any], train: Mapping[str, Any]) -> Any:
     )
 
 
-def _validate(config: Mapping[str, Any]) -> Any:
-    from codemill.application.validation.validate_model import ValidateRequest
-
+def _validate(config: Mapping[str, Any]) -> ValidateRequest:
     section = config["validate"]
     model = STUDENT if config["distill"]["enabled"] else TEACHER
     minimums = {str(k): float(v) for k, v in section["min"].items()}

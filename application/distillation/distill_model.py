@@ -32,11 +32,13 @@ from codemill.domain.manifest import Manifest
 from codemill.domain.names import NAME_PATTERN, check_name
 from codemill.domain.ports.dataset_repository import DatasetRepository
 from codemill.domain.ports.model_profiler import ModelProfiler
+from codemill.domain.ports.model_resolver import ModelResolver
 from codemill.domain.ports.model_trainer import DistillationJob, ModelTrainer, TrainingJob
 from codemill.domain.ports.progress import NullProgress, ProgressReporter
 from codemill.domain.ports.run_repository import RunRepository
 from codemill.domain.ports.teacher_cache import TeacherCache
 from codemill.domain.ports.teacher_locator import LocatedTeacher, TeacherLocator
+from codemill.domain.registry import RegistryReference, is_registry_reference
 from codemill.domain.training import TrainingConfig, TrainingOutcome
 
 log = logging.getLogger("codemill.distill")
@@ -45,7 +47,8 @@ REPORT_JSON, REPORT_MD = "distillation_report.json", "distillation_report.md"
 
 @dataclass(frozen=True, kw_only=True)
 class DistillRequest:
-    teacher: str  # a model in storage (models/TEACHER), else a local model folder, else a hub name (org/name)
+    teacher: str  # registry:NAME@ALIAS or registry:NAME/VERSION; else a model in storage (models/TEACHER),
+    # else a local model folder, else a hub name (org/name)
     dataset: str
     name: str  # the student's run and model name
     student: str = "tiny"  # a preset, 'half' (the teacher with half its layers) or a local path
@@ -69,12 +72,15 @@ class DistillResult:
 class DistillModel:
     """Distill a trained teacher into a student on a dataset, with TrainModel's trainer and checkpoints.
 
-    - The teacher is, in this order: a model published in storage (it wins
-      over a local folder of the same name), a local model folder (config
-      and safetensors weights), a hub name (org/name). Anything else is a
-      one-line error.
-    - A stored teacher's run record must name the dataset's task (a teacher
-      without one is checked by the trainer alone); every teacher's
+    - The teacher is a registry version (`registry:NAME@ALIAS`,
+      `registry:NAME/VERSION`, through the ModelResolver; recorded as the
+      version it resolved to) or, for a plain reference, in this order: a
+      model published in storage (it wins over a local folder of the same
+      name), a local model folder (config and safetensors weights), a hub
+      name (org/name). Anything else is a one-line error.
+    - A stored or registered teacher's run record (a version's lineage) must
+      name the dataset's task (a teacher without one is checked by the
+      trainer alone); every teacher's
       tokenizer must be the dataset's, checked before any teacher output or
       training step; the trainer checks the kind of task and the labels.
       Each mismatch is a one-line error before training starts.
@@ -102,6 +108,7 @@ class DistillModel:
         runs: RunRepository,
         teacher_cache: TeacherCache,
         teachers: TeacherLocator,
+        models: ModelResolver,
         profiler: ModelProfiler,
         workdir: str,
         progress: ProgressReporter | None = None,
@@ -112,6 +119,7 @@ class DistillModel:
         self._runs = runs
         self._cache = teacher_cache
         self._teachers = teachers
+        self._models = models
         self._profiler = profiler
         self._resumer = resumer
         self._publisher = publisher
@@ -153,7 +161,10 @@ class DistillModel:
         return _result(request.name, outcome, report, model_manifest, run_manifest)
 
     def _teacher(self, reference: str, task: TaskSpec) -> LocatedTeacher:
-        """A model in storage (it wins over a same-named local folder), else a folder, else a hub name."""
+        """A registry version; else a model in storage (it wins over a same-named local folder), else a
+        folder, else a hub name."""
+        if is_registry_reference(reference):
+            return self._registered_teacher(reference, task)
         stored = self._stored_manifest(reference)
         if stored is not None:
             self._check_teacher_task(reference, task)
@@ -177,6 +188,15 @@ class DistillModel:
             "pass a model folder (config.json, safetensors weights, tokenizer)"
         )
 
+    def _registered_teacher(self, reference: str, task: TaskSpec) -> LocatedTeacher:
+        resolved = self._models.resolve(reference)
+        pinned = str(RegistryReference(name=resolved.name, version=resolved.version))
+        self._check_learnt_task(pinned, resolved.lineage.get("task"), task)
+        log.info("teacher %s is %s", reference, pinned)
+        return LocatedTeacher(
+            reference=pinned, origin="registry", folder=resolved.folder, fingerprint=resolved.fingerprint
+        )
+
     def _stored_manifest(self, reference: str) -> Manifest | None:
         if NAME_PATTERN.fullmatch(reference) is None:
             return None
@@ -191,6 +211,9 @@ class DistillModel:
             learnt = self._runs.record(teacher).get("task")
         except ArtifactNotFoundError:
             return
+        self._check_learnt_task(teacher, learnt, task)
+
+    def _check_learnt_task(self, teacher: str, learnt: Any, task: TaskSpec) -> None:
         if not isinstance(learnt, Mapping):
             return
         theirs = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from codemill.application.collection.collect_data import CollectRequest, CollectResult
@@ -14,6 +14,7 @@ from codemill.application.validation.validate_model import ValidateRequest, Vali
 from codemill.domain.dataset import Sample
 from codemill.domain.ports.artifact_store import ArtifactStore
 from codemill.domain.ports.syntax_checker import SyntaxChecker
+from codemill.domain.student_targets import StudentTargets
 
 Rq_contra = TypeVar("Rq_contra", contravariant=True)
 Rs_co = TypeVar("Rs_co", covariant=True)
@@ -52,6 +53,7 @@ class PipelinePlan:
     train: TrainRequest
     distill: DistillRequest | None = None
     validate: ValidateRequest | None = None
+    targets: StudentTargets = field(default_factory=StudentTargets)  # what the student must achieve
 
     def enabled(self) -> tuple[str, ...]:
         requests = {

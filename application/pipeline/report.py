@@ -115,8 +115,11 @@ def summary_lines(summary: Mapping[str, Any]) -> list[str]:
 def _beats_line(beats: Mapping[str, bool]) -> str:
     won = [metric for metric, better in beats.items() if better]
     lost = [metric for metric, better in beats.items() if not better]
-    line = f"the teacher beats the baseline on {', '.join(won) or 'no metric'}"
-    return line + (f", not on {', '.join(lost)}" if lost else "")
+    if not lost:
+        return f"teacher vs baseline: beats it on every metric shown ({', '.join(won)})"
+    return f"teacher vs baseline: falls short on {', '.join(lost)}" + (
+        f" (beats it on {', '.join(won)})" if won else ""
+    )
 
 
 def _metrics_table(summary: Mapping[str, Any]) -> list[str]:
@@ -145,6 +148,10 @@ def _metrics_table(summary: Mapping[str, Any]) -> list[str]:
 
 
 def _distillation_lines(student: Mapping[str, Any]) -> list[str]:
+    """One line per target the student was held to ('met' or 'falls short'); older records without
+    targets show the plain figures."""
+    if student.get("targets"):
+        return [f"student: {t['line']}: {_verdict(t['met'])}" for t in student["targets"]]
     report = student.get("report") or {}
     lines = []
     if student.get("retention") is not None:
@@ -153,6 +160,10 @@ def _distillation_lines(student: Mapping[str, Any]) -> list[str]:
         if isinstance(report.get(key), int | float):
             lines.append(f"{label} {report[key]:.3g}")
     return lines
+
+
+def _verdict(met: bool | None) -> str:
+    return "not measured" if met is None else "met" if met else "falls short"
 
 
 def _figures(metrics: Mapping[str, float]) -> str:

@@ -105,6 +105,10 @@ def _distill(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
         "teacher_metrics": dict(result.teacher_metrics),
         "retention": result.retention,
         "report": dict(result.report),
+        "targets": [
+            verdict.to_dict()
+            for verdict in plan.targets.verdicts({**result.report, "retention": result.retention})
+        ],
     }
 
 

@@ -6,8 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from codemill.application.validation.calibration import CalibrationOutcome, calibrate
 from codemill.application.validation.checks import (
@@ -23,17 +22,18 @@ from codemill.application.validation.checks import (
     scored_split,
     skipped,
 )
-from codemill.application.validation.publishing import MODELS, ReportPublisher, report_files
+from codemill.application.validation.publishing import Placement, ReportPublisher, report_files
 from codemill.application.validation.report import report_payload
 from codemill.domain.code_metrics import syntax_scoring
-from codemill.domain.errors import ArtifactNotFoundError, InputError, IntegrityError
-from codemill.domain.names import NAME_PATTERN
+from codemill.domain.errors import IntegrityError
 from codemill.domain.ports.artifact_store import ArtifactStore
 from codemill.domain.ports.dataset_repository import DatasetRepository
 from codemill.domain.ports.model_inspector import LoadedModel, ModelInspector
+from codemill.domain.ports.model_resolver import ModelResolver, ResolvedModel
 from codemill.domain.ports.plotter import Plotter
-from codemill.domain.ports.run_repository import RunRepository
 from codemill.domain.ports.syntax_checker import SyntaxChecker
+from codemill.domain.registry import RegistryReference, is_registry_reference
+from codemill.domain.registry_layout import validation_prefix
 from codemill.domain.validation import (
     CHECKS,
     QUICK_CHECKS,
@@ -48,7 +48,7 @@ log = logging.getLogger("codemill.validate")
 
 @dataclass(frozen=True, kw_only=True)
 class ValidateRequest:
-    model: str  # a model name in storage (models/NAME/) or a local folder
+    model: str  # registry:NAME@ALIAS, registry:NAME/VERSION, a model name in storage (models/NAME/), a folder
     dataset: str | None = None
     quick: bool = False  # integrity, load and inference only
     minimums: Mapping[str, float] = field(default_factory=dict)  # metric -> bound ('ece', 'loss': maximum)
@@ -60,10 +60,13 @@ class ValidateRequest:
     report_dir: str | None = None  # local folder for the report files (default: a local model's folder)
 
 
+Source = Literal["local", "storage", "registry"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class ValidationReport:
-    model: str
-    source: Literal["local", "storage"]
+    model: str  # a registry version as registry:NAME/VERSION, else the model's name
+    source: Source
     checks: tuple[CheckResult, ...]
     passed: bool
     failures: tuple[str, ...]  # 'check: reason', one per failed check
@@ -75,9 +78,10 @@ class ValidationReport:
 @dataclass(frozen=True, kw_only=True)
 class _Model:
     name: str
-    source: Literal["local", "storage"]
+    source: Source
     folder: str | None
     problem: str = ""  # why the stored model could not be fetched
+    resolved: ResolvedModel | None = None
 
 
 class ValidateModel:
@@ -91,10 +95,18 @@ class ValidateModel:
     - Each check catches its own errors into a 'fail' with a one-line reason;
       checks that need a loaded model are skipped when loading failed.
     - The model passes when no check failed; `failures` names each failed one.
-    - A stored model's report goes to `validations/NAME/` (manifest last, kind
-      'validation') and its calibration.json is added to `models/NAME/`
-      (every other file kept, manifest last); a local model's report and
-      calibration.json go into its folder (the report into `report_dir` when given).
+    - The model is whatever the ModelResolver makes of the reference: a
+      registry version (`registry:NAME@ALIAS`, `registry:NAME/VERSION`), a
+      model published in storage (it wins over a same-named folder), or a
+      local folder; a stored model that fails its manifest is a failed
+      integrity check, not an error.
+    - A stored model's calibration.json is added to `models/NAME/` (every
+      other file kept, manifest last), then its report goes to
+      `validations/NAME/` (manifest last, kind 'validation', naming the
+      model's manifest hash); a registry version is immutable: its report,
+      calibration.json included, goes to `registry/NAME/validations/N/`; a
+      local model's report and calibration.json go into its folder (the
+      report into `report_dir` when given).
     """
 
     def __init__(
@@ -102,21 +114,19 @@ class ValidateModel:
         *,
         inspector: ModelInspector,
         datasets: DatasetRepository,
-        runs: RunRepository,
+        models: ModelResolver,
         store: ArtifactStore,
         plotter: Plotter,
         folder_store: Callable[[str], ArtifactStore],
-        cache_dir: str,
         syntax_checker: SyntaxChecker,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._inspector = inspector
         self._syntax_checker = syntax_checker
         self._datasets = datasets
-        self._runs = runs
+        self._models = models
         self._plotter = plotter
         self._publisher = ReportPublisher(store, folder_store)
-        self._cache_dir = cache_dir
         self._clock = clock
 
     def execute(self, request: ValidateRequest) -> ValidationReport:
@@ -127,12 +137,7 @@ class ValidateModel:
         payload = report_payload(
             model=model.name, source=model.source, dataset=request.dataset, checks=checks, elapsed_s=elapsed
         )
-        files = report_files(payload, calibration)
-        if model.source == "local" and model.folder is not None:
-            placement = self._publisher.local(model.folder, request.report_dir, files)
-        else:
-            metadata = {"model": model.name, "dataset": request.dataset, "passed": payload["passed"]}
-            placement = self._publisher.stored(model.name, request.report_dir, files, metadata)
+        placement = self._place(model, request.report_dir, report_files(payload, calibration), payload)
         for line in failure_lines(checks):
             log.info("failed: %s", line)
         return ValidationReport(
@@ -146,29 +151,32 @@ class ValidateModel:
             elapsed_s=elapsed,
         )
 
-    def _resolve(self, model: str) -> _Model:
-        """A model name published in storage wins over a local folder of the same name."""
-        folder = Path(model).expanduser()
-        stored = NAME_PATTERN.fullmatch(model) is not None and self._published(model)
-        if folder.is_dir() and not stored:
-            return _Model(name=folder.resolve().name, source="local", folder=str(folder.resolve()))
-        if not stored:
-            raise InputError(
-                f"model {model!r} is neither a local folder nor a model published in storage "
-                "(list them with: codemill storage ls models/)"
-            )
+    def _resolve(self, reference: str) -> _Model:
         try:
-            fetched = self._runs.fetch_model(model, str(Path(self._cache_dir) / MODELS))
-        except IntegrityError as exc:
-            return _Model(name=model, source="storage", folder=None, problem=str(exc))
-        return _Model(name=model, source="storage", folder=fetched)
+            resolved = self._models.resolve(reference)
+        except IntegrityError as exc:  # a stored model or version that does not match its manifest
+            source: Source = "registry" if is_registry_reference(reference) else "storage"
+            return _Model(name=reference, source=source, folder=None, problem=str(exc))
+        source = resolved.origin or ("registry" if resolved.version is not None else "local")
+        name = resolved.name
+        if source == "registry":
+            name = str(RegistryReference(name=resolved.name, version=resolved.version))
+        return _Model(name=name, source=source, folder=resolved.folder, resolved=resolved)
 
-    def _published(self, name: str) -> bool:
-        try:
-            self._runs.model_manifest(name)
-        except ArtifactNotFoundError:
-            return False
-        return True
+    def _place(
+        self, model: _Model, report_dir: str | None, files: dict[str, bytes], payload: Mapping[str, Any]
+    ) -> Placement:
+        if model.source == "local" and model.folder is not None:
+            return self._publisher.local(model.folder, report_dir, files)
+        resolved = model.resolved
+        metadata = {"model": model.name, "dataset": payload["dataset"], "passed": payload["passed"]}
+        if model.source == "registry":
+            if resolved is None or resolved.version is None:  # the version could not be read
+                return self._publisher.report_only(report_dir, files)
+            prefix = validation_prefix(resolved.name, resolved.version)
+            return self._publisher.registry_version(prefix, report_dir, files, metadata)
+        fingerprint = resolved.fingerprint if resolved is not None else ""
+        return self._publisher.stored(model.name, report_dir, files, metadata, fingerprint)
 
     def _checks(
         self, request: ValidateRequest, model: _Model

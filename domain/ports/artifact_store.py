@@ -25,11 +25,24 @@ class ArtifactStore(ABC):
     - `list_objects` yields objects whose key starts with `prefix`, in lexical
       key order, across any number of keys (pagination is the adapter's job);
     - `delete` of a missing key is not an error;
+    - `create` writes `data` only if no object has the key, and returns True
+      exactly when this call wrote it (False: the key was taken, or on S3 a
+      concurrent write to it conflicted); what it writes is whole, never a part;
+    - `conditional_writes` says whether `create` is atomic against concurrent
+      writers (threads, processes, machines sharing the backend): when True,
+      of any number of concurrent creates of one key exactly one returns True;
+      when False, `create` is a check then a put, and two creators racing
+      inside that window may both get True (the later write wins);
     - backend failures raise StorageError subclasses with a one-line message.
     """
 
     #: Human-readable location, e.g. 'file:///data' or 's3://bucket/prefix'.
     location: str
+
+    @property
+    @abstractmethod
+    def conditional_writes(self) -> bool:
+        """True when `create` is atomic against concurrent writers on this backend."""
 
     @abstractmethod
     def put(self, key: str, data: bytes | BinaryIO) -> None: ...
@@ -45,6 +58,10 @@ class ArtifactStore(ABC):
 
     @abstractmethod
     def delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    def create(self, key: str, data: bytes) -> bool:
+        """Write `data` under `key` only if no object has that key; True when this call created it."""
 
     def get(self, key: str) -> bytes:
         with self.open(key) as stream:

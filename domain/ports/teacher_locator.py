@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-TeacherOrigin = Literal["storage", "local", "hub"]
+TeacherOrigin = Literal["storage", "local", "hub", "registry"]
 
 
 @dataclass(frozen=True, kw_only=True)

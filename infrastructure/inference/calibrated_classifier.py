@@ -71,8 +71,11 @@ class CalibratedClassifier:
         return rows
 
     def predict(self, texts: Sequence[str]) -> list[str]:
-        threshold = self.calibration.threshold
-        names = self.labels
+        return [self.label_for(row) for row in self.probabilities(texts)]
+
+    def label_for(self, probabilities: Sequence[float]) -> str:
+        """The label called for one row of `probabilities` (the binary threshold applied)."""
+        threshold, names = self.calibration.threshold, self.labels
         if threshold is not None and len(names) == 2:
-            return [names[1] if row[1] >= threshold else names[0] for row in self.probabilities(texts)]
-        return [names[max(range(len(row)), key=row.__getitem__)] for row in self.probabilities(texts)]
+            return names[1] if probabilities[1] >= threshold else names[0]
+        return names[max(range(len(probabilities)), key=probabilities.__getitem__)]

@@ -14,6 +14,7 @@ from codemill.domain.keys import validate_key, validate_prefix
 from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
 
 TEMP_MARKER = ".codemill-tmp-"
+_FOLDER_ATTEMPTS = 5
 
 
 class LocalArtifactStore(ArtifactStore):
@@ -21,8 +22,13 @@ class LocalArtifactStore(ArtifactStore):
 
     `put` writes a temp file beside the target, fsyncs it, renames it over the
     target and fsyncs the folder: a crash leaves the old file or the new one,
-    and at worst a stray temp file that listing ignores.
+    and at worst a stray temp file that listing ignores. `create` writes the
+    same complete temp file and hard-links it to the key, which fails when
+    the key exists: atomic against every thread and process of the machine
+    (on a network file system only as far as its `link` is atomic).
     """
+
+    conditional_writes = True
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root).expanduser().resolve()
@@ -33,11 +39,38 @@ class LocalArtifactStore(ArtifactStore):
 
     def put(self, key: str, data: bytes | BinaryIO) -> None:
         target = self._path(key)
+        temp = self._complete_temp(key, target, data)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=TEMP_MARKER, dir=target.parent)
+            os.replace(temp, target)
+            _fsync_dir(target.parent)
         except OSError as exc:
             raise StorageError(f"cannot write {key!r} under {self.root}: {exc.strerror}") from exc
+        finally:
+            Path(temp).unlink(missing_ok=True)
+
+    def create(self, key: str, data: bytes) -> bool:
+        """A complete temp file, hard-linked to the key: `link` refuses an existing target, atomically."""
+        target = self._path(key)
+        if target.is_dir():
+            raise StorageError(f"{key!r} is a folder, not an object")
+        temp = self._complete_temp(key, target, data)
+        try:
+            os.link(temp, target)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise StorageError(
+                f"cannot create {key!r} under {self.root}: {exc.strerror} "
+                "(creating an object needs a file system with hard links)"
+            ) from exc
+        finally:
+            Path(temp).unlink(missing_ok=True)
+        _fsync_dir(target.parent)
+        return True
+
+    def _complete_temp(self, key: str, target: Path, data: bytes | BinaryIO) -> str:
+        """A temp file beside `target` holding all of `data`, fsynced; removed again on failure."""
+        fd, temp = self._temp_file(key, target)
         try:
             with os.fdopen(fd, "wb") as out:
                 if isinstance(data, bytes | bytearray | memoryview):
@@ -46,13 +79,23 @@ class LocalArtifactStore(ArtifactStore):
                     shutil.copyfileobj(data, out, 1 << 20)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(tmp, target)
-            _fsync_dir(target.parent)
         except BaseException as exc:
-            Path(tmp).unlink(missing_ok=True)
+            Path(temp).unlink(missing_ok=True)
             if isinstance(exc, OSError):
                 raise StorageError(f"cannot write {key!r} under {self.root}: {exc.strerror}") from exc
             raise
+        return temp
+
+    def _temp_file(self, key: str, target: Path) -> tuple[int, str]:
+        for _ in range(_FOLDER_ATTEMPTS):  # a concurrent delete may prune the folder just made
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                return tempfile.mkstemp(prefix=TEMP_MARKER, dir=target.parent)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StorageError(f"cannot write {key!r} under {self.root}: {exc.strerror}") from exc
+        raise StorageError(f"cannot write {key!r} under {self.root}: its folder keeps disappearing")
 
     def open(self, key: str) -> BinaryIO:
         path = self._path(key)

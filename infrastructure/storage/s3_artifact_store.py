@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import logging
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from codemill.domain.errors import ArtifactNotFoundError, ConfigurationError, StorageError
 from codemill.domain.keys import validate_key, validate_prefix
 from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from codemill.infrastructure.storage.s3_conditional import honours_if_none_match, put_if_absent
 from codemill.infrastructure.storage.s3_errors import S3Target, s3_errors
 from codemill.infrastructure.storage.s3_presets import env_var
 
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
 MIB = 1 << 20
 _READ_BUFFER = MIB
 _DELETE_BATCH = 1000
+log = logging.getLogger("codemill.storage")
 
 
 class S3ArtifactStore(ArtifactStore):
@@ -28,6 +32,13 @@ class S3ArtifactStore(ArtifactStore):
     upload becomes visible only when completed and is aborted on failure, so
     `put` stays atomic. Listing is sorted here because some S3-compatible
     servers (SeaweedFS) list folder-first rather than in key order.
+
+    `create` is a PUT with `If-None-Match: *`, refused with 412 when the key
+    exists (documented by AWS S3; measured on SeaweedFS 4.48). Servers that
+    ignore the header are found once per store by a probe (one object under
+    `.codemill/probe/` created twice, then deleted); on those `create` falls
+    back to HEAD then PUT and `conditional_writes` is False. Pass
+    `conditional_writes` to skip the probe and force either behaviour.
     """
 
     def __init__(
@@ -38,6 +49,7 @@ class S3ArtifactStore(ArtifactStore):
         *,
         multipart_threshold: int = 8 * MIB,
         multipart_chunksize: int = 8 * MIB,
+        conditional_writes: bool | None = None,
     ) -> None:
         if not bucket:
             raise ConfigurationError(f"no S3 bucket configured: set {env_var('bucket')}")
@@ -50,6 +62,34 @@ class S3ArtifactStore(ArtifactStore):
         self._multipart_threshold = multipart_threshold
         self._multipart_chunksize = multipart_chunksize
         self._bucket_confirmed = False
+        self._conditional = conditional_writes
+        self._probe_lock = threading.Lock()
+
+    @property
+    def conditional_writes(self) -> bool:
+        """Whether the server honours `If-None-Match: *` (probed on first use, once per store)."""
+        if self._conditional is None:
+            with self._probe_lock:
+                if self._conditional is None:
+                    with s3_errors(self._target):
+                        self._conditional = honours_if_none_match(self._client, self.bucket, self._base)
+                    if not self._conditional:
+                        log.warning(
+                            "%s ignores conditional writes (If-None-Match): creating objects falls back "
+                            "to check-then-put, which is not atomic between concurrent writers",
+                            self._target.endpoint,
+                        )
+        return self._conditional
+
+    def create(self, key: str, data: bytes) -> bool:
+        object_key = self._object_key(key)
+        if not self.conditional_writes:
+            if self.exists(key):
+                return False
+            self.put(key, data)
+            return True
+        with s3_errors(self._target, key):
+            return put_if_absent(self._client, self.bucket, object_key, bytes(data))
 
     def _object_key(self, key: str) -> str:
         return self._base + validate_key(key)

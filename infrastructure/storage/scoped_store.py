@@ -21,8 +21,15 @@ class ScopedArtifactStore(ArtifactStore):
         self._prefix = as_dir_prefix(join_key(prefix))
         self.location = f"{inner.location.rstrip('/')}/{self._prefix.rstrip('/')}"
 
+    @property
+    def conditional_writes(self) -> bool:
+        return self._inner.conditional_writes
+
     def put(self, key: str, data: bytes | BinaryIO) -> None:
         self._inner.put(self._key(key), data)
+
+    def create(self, key: str, data: bytes) -> bool:
+        return self._inner.create(self._key(key), data)
 
     def open(self, key: str) -> BinaryIO:
         return self._inner.open(self._key(key))

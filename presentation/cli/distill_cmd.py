@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 @click.option(
     "--teacher",
     required=True,
-    help="The model to learn from: a model in storage (models/TEACHER), else a local model folder "
-    "(config.json, safetensors weights, tokenizer), else a hub name (org/name). Build the dataset with "
-    "its tokenizer (dataset build --tokenizer).",
+    help="The model to learn from: registry:NAME@ALIAS or registry:NAME/VERSION; else a model in storage "
+    "(models/TEACHER), else a local model folder (config.json, safetensors weights, tokenizer), else a hub "
+    "name (org/name). Build the dataset with its tokenizer (dataset build --tokenizer).",
 )
 @click.option(
     "--dataset", required=True, help="The dataset to distill on (the teacher's task and tokenizer)."
@@ -122,6 +122,7 @@ def distill_command(
       codemill distill --teacher teacher --dataset kinds --name s4 --student half --init-from-teacher
       codemill distill --teacher teacher --dataset kinds --name s5 --hidden cosine --loss kl=1
       codemill distill --teacher teacher --dataset kinds --name s6 --loss-preset trident --semantic-scale 5
+      codemill distill --teacher registry:kinds@production --dataset kinds --name s7
       codemill dataset build mycorpus --task generation/summarize --tokenizer ./my-codet5 --name sums
       codemill distill --teacher ./my-codet5 --dataset sums --name small-codet5
 

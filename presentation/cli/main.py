@@ -13,7 +13,9 @@ from codemill.presentation.cli.distill_cmd import distill_command
 from codemill.presentation.cli.errors import CodemillGroup
 from codemill.presentation.cli.logs import configure_logging
 from codemill.presentation.cli.pipeline_cmd import pipeline_command
+from codemill.presentation.cli.registry_cmd import registry_group
 from codemill.presentation.cli.runs_cmd import runs_group
+from codemill.presentation.cli.serve_cmd import serve_command
 from codemill.presentation.cli.storage_cmd import storage_group
 from codemill.presentation.cli.train_cmd import train_command
 from codemill.presentation.cli.validate_cmd import validate_command
@@ -38,6 +40,8 @@ def cli(verbose: int, quiet: int) -> None:
       codemill train summaries --name t5 --epochs 5
       codemill distill --teacher t5 --dataset summaries --student half --name t5-half
       codemill validate t5-half --dataset summaries
+      codemill registry register t5-half --name summarizer --alias staging
+      codemill serve t5-half --port 8000
       codemill config show
       codemill storage ls corpora/
       CODEMILL_STORAGE__BACKEND=s3 CODEMILL_STORAGE__BUCKET=my-bucket codemill storage ls
@@ -56,7 +60,9 @@ cli.add_command(distill_command)
 cli.add_command(runs_group)
 cli.add_command(checkpoints_group)
 cli.add_command(validate_command)
+cli.add_command(registry_group)
 cli.add_command(pipeline_command)
+cli.add_command(serve_command)
 cli.add_command(config_group)
 cli.add_command(storage_group)
 

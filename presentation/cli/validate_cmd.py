@@ -69,20 +69,22 @@ def validate_command(
     as_json: bool,
     use_case: ValidateModel = Provide["validate_model"],
 ) -> None:
-    """Validate MODEL (a model name in storage, or a local folder) and report.
+    """Validate MODEL (registry:NAME@ALIAS, registry:NAME/VERSION, a model in storage, a folder) and report.
 
     Checks: integrity (files, checksums, safetensors), load (architecture,
     tokenizer and labels fit), inference (a smoke run), performance
     (latency p50/p95/p99, throughput), quality (the task's metrics on the
     test split) and calibration (ECE before and after temperature scaling).
     Exits 0 when no check failed, 1 otherwise, naming each failed check on
-    stderr. A stored model's report is published under validations/MODEL/.
+    stderr. A stored model's report is published under validations/MODEL/,
+    a registry version's under registry/NAME/validations/VERSION/.
 
     \b
     Examples:
       codemill validate r1 --quick
       codemill validate r1 --dataset kinds --min accuracy=0.8 --min ece=0.05
       codemill validate ./my-model --dataset kinds --max-latency-ms 50 --report ./report
+      codemill validate registry:kinds@staging --dataset kinds
     """
     from codemill.application.validation.validate_model import ValidateRequest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from typing import BinaryIO, final
 
@@ -13,15 +14,26 @@ from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
 
 @final
 class InMemoryArtifactStore(ArtifactStore):
+    conditional_writes = True  # `create` holds a lock
+
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}
         self.location = "memory://"
         self.writes: list[str] = []
+        self._lock = threading.Lock()
 
     def put(self, key: str, data: bytes | BinaryIO) -> None:
         payload = data if isinstance(data, bytes) else data.read()
         self.objects[validate_key(key)] = bytes(payload)
         self.writes.append(key)
+
+    def create(self, key: str, data: bytes) -> bool:
+        with self._lock:
+            if validate_key(key) in self.objects:
+                return False
+            self.objects[key] = bytes(data)
+        self.writes.append(key)
+        return True
 
     def open(self, key: str) -> BinaryIO:
         try:

@@ -14,10 +14,20 @@ class RecordingStore(ArtifactStore):
         self.location = inner.location
         self.puts: list[str] = []
         self.deletes: list[str] = []
+        self.creates: list[tuple[str, bool]] = []  # (key, whether this call created it)
+
+    @property
+    def conditional_writes(self) -> bool:
+        return self.inner.conditional_writes
 
     def put(self, key: str, data: bytes | BinaryIO) -> None:
         self.inner.put(key, data)
         self.puts.append(key)
+
+    def create(self, key: str, data: bytes) -> bool:
+        created = self.inner.create(key, data)
+        self.creates.append((key, created))
+        return created
 
     def open(self, key: str) -> BinaryIO:
         return self.inner.open(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,7 +13,9 @@ from codemill.application.publishing.artifacts import ArtifactWriter, read_manif
 from codemill.domain.errors import ArtifactNotFoundError, InvalidKeyError
 from codemill.domain.manifest import MANIFEST_NAME
 from codemill.domain.ports.artifact_store import ArtifactStore, ObjectInfo
+from tests.support.race_workers import create_rounds, payload, race
 from tests.support.recording_store import RecordingStore
+from tests.support.store_specs import StoreSpec
 
 BAD_KEYS = ["../escape", "a/../../b", "/etc/passwd", "a\\b", "a//b", "./a", "a/.", ""]
 
@@ -116,6 +119,7 @@ def test_unsafe_keys_are_rejected(store: ArtifactStore, bad_key: str) -> None:
         lambda: store.open(bad_key),
         lambda: store.exists(bad_key),
         lambda: store.delete(bad_key),
+        lambda: store.create(bad_key, b"x"),
     ]
     for operation in operations:
         with pytest.raises(InvalidKeyError):
@@ -177,3 +181,46 @@ def test_rewriting_a_prefix_unpublishes_it_first(store: ArtifactStore) -> None:
     writer.write("shards/part-0.txt", "beta\n")
     writer.publish()
     assert [e.path for e in read_manifest(store, "runs/r3").entries] == ["shards/part-0.txt"]
+
+
+def test_create_writes_only_a_key_no_object_has(store: ArtifactStore) -> None:
+    key = "claims/00000001.json"
+    assert store.create(key, b"first")
+    assert not store.create(key, b"second")
+    assert store.get(key) == b"first"
+    store.put("plain.txt", b"put")
+    assert not store.create("plain.txt", b"created")
+    assert store.get("plain.txt") == b"put"
+    store.delete(key)
+    assert store.create(key, b"third") and store.get(key) == b"third"
+    assert store.create("empty/created", b"") and store.get("empty/created") == b""
+    assert list(store.list()) == ["claims/00000001.json", "empty/created", "plain.txt"]  # nothing else
+
+
+CREATE_ROUNDS, CREATORS = 6, 12
+
+
+def test_threads_creating_one_key_have_exactly_one_winner(store: ArtifactStore) -> None:
+    assert store.conditional_writes  # every backend here creates atomically (see the S3 specifics)
+    for round_ in range(CREATE_ROUNDS):
+        key = f"race/{round_:02d}.json"
+        barrier = threading.Barrier(CREATORS)
+
+        def attempt(me: int, key: str = key, barrier: threading.Barrier = barrier) -> bool:
+            barrier.wait(timeout=60)
+            return store.create(key, payload(key, me))
+
+        with ThreadPoolExecutor(max_workers=CREATORS) as pool:
+            created = list(pool.map(attempt, range(CREATORS)))
+        assert created.count(True) == 1, f"round {round_}: {created}"
+        assert store.get(key) == payload(key, created.index(True))  # the winner's bytes, whole
+
+
+def test_processes_creating_one_key_have_exactly_one_winner(store_spec: StoreSpec) -> None:
+    keys = [f"race/{round_:02d}.json" for round_ in range(CREATE_ROUNDS)]
+    reports = race(create_rounds, [(store_spec, keys, me) for me in range(4)])
+    store = store_spec.open()
+    for key in keys:
+        winners = [me for reported, me, created in reports if reported == key and created]
+        assert len(winners) == 1, f"{key}: {winners}"
+        assert store.get(key) == payload(key, winners[0])

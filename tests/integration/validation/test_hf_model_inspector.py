@@ -17,9 +17,11 @@ from codemill.domain.manifest import Manifest
 from codemill.infrastructure.inference.calibrated_classifier import CalibratedClassifier
 from codemill.infrastructure.parsing.tree_sitter_syntax_checker import TreeSitterSyntaxChecker
 from codemill.infrastructure.plots.matplotlib_plotter import MatplotlibPlotter
+from codemill.infrastructure.registry.storage_model_registry import StorageModelRegistry
+from codemill.infrastructure.registry.storage_model_resolver import StorageModelResolver
+from codemill.infrastructure.runs.storage_run_repository import StorageRunRepository
 from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
 from codemill.infrastructure.validation.hf_model_inspector import HfModelInspector
-from tests.fakes.training_fakes import MemoryRuns
 from tests.integration.training.training_data import write_dataset
 
 ASSERTION = TaskSpec(task=TaskType.GENERATION, subtask="assertion")
@@ -49,6 +51,7 @@ def validate(tmp_path: Path, classification_dir: Path, generation_dir: Path) -> 
         Sample(id="2", text="void t() { int y = g(); <mask> }", target="assertTrue(y);", language="java"),
     ]
     asserts = {"train": tests, "test": tests}
+    store = LocalArtifactStore(tmp_path / "store")
     return ValidateModel(
         inspector=HfModelInspector(generation_tokens=8),
         datasets=DatasetFolders(
@@ -56,11 +59,12 @@ def validate(tmp_path: Path, classification_dir: Path, generation_dir: Path) -> 
             names=(generation_dir, "generation"),
             asserts=(write_dataset(tmp_path / "asserts", ASSERTION, asserts), "generation/assertion"),
         ),
-        runs=MemoryRuns(),
-        store=LocalArtifactStore(tmp_path / "store"),
+        models=StorageModelResolver(
+            StorageModelRegistry(store), StorageRunRepository(store), str(tmp_path / "cache")
+        ),
+        store=store,
         plotter=MatplotlibPlotter(),
         folder_store=LocalArtifactStore,
-        cache_dir=str(tmp_path / "cache"),
         syntax_checker=TreeSitterSyntaxChecker(),
     )
 

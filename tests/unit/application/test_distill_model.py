@@ -7,7 +7,7 @@ import pytest
 from codemill.application.distillation.distill_model import DistillModel, DistillRequest, teacher_cache_key
 from codemill.application.training.publication import RunPublisher, RunResumer, manifest_sha256
 from codemill.domain.distillation import DistillationConfig
-from codemill.domain.errors import InputError
+from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.ports.teacher_locator import LocatedTeacher
 from codemill.domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
 from tests.fakes.distill_fakes import (
@@ -17,7 +17,8 @@ from tests.fakes.distill_fakes import (
     MemoryTeacherCache,
     TeacherRuns,
 )
-from tests.fakes.training_fakes import FolderCheckpoints, FolderDatasets, ListTracker
+from tests.fakes.registry_fakes import MemoryModelRegistry, MemoryModelResolver
+from tests.fakes.training_fakes import FolderCheckpoints, FolderDatasets, ListTracker, MemoryRuns
 
 CLS = {"task": "classification", "subtask": "", "label_field": "language"}
 META = {"cls": {**CLS, "labels": ["go", "python"]}, "gen": {"task": "generation", "subtask": "summarize"}}
@@ -40,6 +41,7 @@ def _use_case(
     outcome: TrainingOutcome,
     cache: MemoryTeacherCache | None = None,
     teachers: KnownTeachers | None = None,
+    registry: MemoryModelRegistry | None = None,
 ):
     trainer = CacheWritingTrainer(outcome)
     runs = TeacherRuns({"teacher": CLS}, tmp_path / "models")
@@ -52,6 +54,7 @@ def _use_case(
         runs=runs,
         teacher_cache=cache or MemoryTeacherCache(),
         teachers=teachers or KnownTeachers(),
+        models=MemoryModelResolver(MemoryRuns(), registry),
         profiler=profiler,
         workdir=str(tmp_path / "work"),
     )
@@ -240,3 +243,30 @@ def test_a_teacher_found_nowhere_is_one_line(tmp_path: Path, teacher: str, messa
     with pytest.raises(InputError, match=message) as raised:
         use_case.execute(_request(teacher=teacher))
     assert "\n" not in str(raised.value) and trainer.jobs == []
+
+
+def test_a_registry_teacher_is_resolved_checked_and_recorded_as_its_version(tmp_path: Path) -> None:
+    registry = MemoryModelRegistry()
+    registry.add_version("kinds", str(tmp_path / "v1"), {"task": CLS})
+    registry.point("kinds", "production", registry.add_version("kinds", str(tmp_path / "v2"), {"task": CLS}))
+    teachers = KnownTeachers({"registry:kinds@production": _folder_teacher(tmp_path)})  # never asked
+    use_case, trainer, runs, _ = _use_case(tmp_path, _outcome(tmp_path), teachers=teachers, registry=registry)
+    use_case.execute(_request(teacher="registry:kinds@production"))
+
+    job = trainer.jobs[0]
+    assert job.distillation.teacher_dir == str(tmp_path / "v2")
+    assert teachers.checked == [(str(tmp_path / "v2"), job.dataset_dir)]
+    _, record = runs.published["student"]
+    assert record["teacher"] == "registry:kinds/2" and record["teacher_origin"] == "registry"
+    assert record["teacher_fingerprint"] == registry.version("kinds", 2).manifest_sha256
+
+
+def test_a_registry_teacher_of_another_task_or_alias_is_refused(tmp_path: Path) -> None:
+    registry = MemoryModelRegistry()
+    registry.point("kinds", "staging", registry.add_version("kinds", str(tmp_path / "v1"), {"task": CLS}))
+    use_case, trainer, _, _ = _use_case(tmp_path, _outcome(tmp_path), registry=registry)
+    with pytest.raises(InputError, match="'registry:kinds/1' was trained for classification/language"):
+        use_case.execute(_request(teacher="registry:kinds@staging", dataset="gen"))
+    with pytest.raises(ArtifactNotFoundError, match="no alias 'production'"):
+        use_case.execute(_request(teacher="registry:kinds@production"))
+    assert trainer.jobs == []

@@ -111,7 +111,7 @@ def test_the_summary_shows_and_compares_every_code_metric() -> None:
     assert header in report
     assert "| student: student | 0.8 | 40 | 0.2 | 0.6 | 0.5 |" in report
     won = "bleu4, exact_match, token_f1, ngram_similarity"
-    beats = f"the teacher beats the baseline on {won}, not on ast_validity"
+    beats = f"teacher vs baseline: falls short on ast_validity (beats it on {won})"
     assert beats in report
     lines = summary_lines(summary)
     for who in ("teacher", "student", "baseline (stub)"):

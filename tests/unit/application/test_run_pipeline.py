@@ -40,9 +40,12 @@ def test_a_run_runs_every_step_and_publishes_lineage_and_report_last() -> None:
     summary = result.summary
     assert summary["dataset"]["baseline"]["name"] == "the function name split into words"
     assert summary["beats_baseline"]["bleu4"] is True
-    assert "the teacher beats the baseline on bleu4" in result.report
-    assert any("beats the baseline on bleu4" in line for line in summary_lines(summary))
+    assert "teacher vs baseline: beats it on every metric shown (bleu4)" in result.report
+    assert any("beats it on every metric shown (bleu4)" in line for line in summary_lines(summary))
     assert summary["student"]["retention"] == 0.975
+    targets = {t["name"]: t["met"] for t in summary["student"]["targets"]}
+    assert targets == {"parameters": True, "retention": True, "speed": True}  # 0.2, 97.5%, 3.5x
+    assert "student: keeps 97.5% of the teacher's primary metric (target at least 95%): met" in result.report
     assert summary["validation"]["passed"] is True
     assert "| teacher: teacher |" in result.report
     assert "![validations/student/reliability.png](validations/student/reliability.png)" in result.report

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from codemill.application.publishing.artifacts import ArtifactWriter, read_manifest
+from codemill.application.training.publication import manifest_sha256
 from codemill.application.validation.validate_model import ValidateModel, ValidateRequest
-from codemill.domain.errors import InputError
+from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.ports.model_inspector import FolderFindings
 from codemill.domain.validation import CHECKS
 from tests.fakes.memory_store import InMemoryArtifactStore
+from tests.fakes.registry_fakes import MemoryModelRegistry, MemoryModelResolver
 from tests.fakes.syntax_fakes import PythonAstSyntaxChecker
 from tests.fakes.training_fakes import FolderDatasets, MemoryRuns
 from tests.fakes.validation_fakes import (
@@ -49,6 +51,7 @@ def use_case(
     runs: MemoryRuns | None = None,
     store: InMemoryArtifactStore | None = None,
     folders: LocalFolders | None = None,
+    registry: MemoryModelRegistry | None = None,
 ) -> ValidateModel:
     datasets = FolderDatasets(
         tmp_path / "datasets",
@@ -63,11 +66,10 @@ def use_case(
     return ValidateModel(
         inspector=inspector,
         datasets=datasets,
-        runs=runs or MemoryRuns(),
+        models=MemoryModelResolver(runs or MemoryRuns(), registry),
         store=store or InMemoryArtifactStore(),
         plotter=RecordingPlotter(),
         folder_store=folders or LocalFolders(),
-        cache_dir=str(tmp_path / "cache"),
         syntax_checker=PythonAstSyntaxChecker(),
         clock=lambda: float(next(ticks)),
     )
@@ -206,9 +208,11 @@ def test_a_stored_model_gets_a_published_report_and_calibration_json_beside_it(t
         ValidateRequest(model="m1", dataset="vuln")
     )
     assert report.passed and report.source == "storage"
-    assert read_manifest(store, "validations/m1").kind == "validation"
-    assert store.writes[-1] == "models/m1/manifest.json"  # republished last
+    validation = read_manifest(store, "validations/m1")
+    assert validation.kind == "validation"
+    assert store.writes.index("models/m1/manifest.json") < store.writes.index("validations/m1/manifest.json")
     model = read_manifest(store, "models/m1")
+    assert validation.metadata["model_manifest_sha256"] == manifest_sha256(model)  # the model as republished
     assert {e.path for e in model.entries} == {"model.safetensors", "calibration.json"}
     assert store.objects["models/m1/model.safetensors"] == b"weights"
     assert report.calibration == "models/m1/calibration.json"
@@ -221,3 +225,25 @@ def test_unknown_models_are_input_errors(tmp_path: Path) -> None:
         validate.execute(ValidateRequest(model="ghost"))
     with pytest.raises(InputError, match="neither a local folder nor a model published"):
         validate.execute(ValidateRequest(model="./no/such/folder"))
+
+
+def test_a_registry_version_is_validated_without_being_touched(tmp_path: Path, model_dir: Path) -> None:
+    store, registry, folders = InMemoryArtifactStore(), MemoryModelRegistry(), LocalFolders()
+    registry.add_version("kinds", str(model_dir))
+    registry.point("kinds", "production", registry.add_version("kinds", str(model_dir)))
+    report = use_case(
+        tmp_path, FakeInspector(FakeLoadedModel()), store=store, registry=registry, folders=folders
+    ).execute(ValidateRequest(model="registry:kinds@production", dataset="vuln"))
+    assert report.passed and report.source == "registry" and report.model == "registry:kinds/2"
+    published = read_manifest(store, "registry/kinds/validations/2")
+    assert published.metadata["passed"] is True and published.metadata["model"] == "registry:kinds/2"
+    assert report.calibration == "registry/kinds/validations/2/calibration.json"
+    assert "calibration.json" in {entry.path for entry in published.entries}
+    assert not any(key.startswith("registry/kinds/versions") for key in store.objects)  # immutable
+    assert not folders.stores  # nothing written into the model's folder
+
+
+def test_an_unknown_registry_alias_is_a_one_line_error(tmp_path: Path) -> None:
+    validate = use_case(tmp_path, FakeInspector(FakeLoadedModel()))
+    with pytest.raises(ArtifactNotFoundError, match="no alias 'production'"):
+        validate.execute(ValidateRequest(model="registry:kinds@production"))

@@ -1,0 +1,1 @@
+"""The model registry on any ArtifactStore, model lineage, and resolving model references."""

@@ -1,0 +1,1 @@
+"""Adapters of a model server: its Prometheus metrics."""
