@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         UserFile,
     )
     from codemill.application.distillation.distill_model import DistillModel, DistillRequest, DistillResult
+    from codemill.application.monitoring.monitor_drift import DriftRequest, DriftResult, MonitorDrift
     from codemill.application.pipeline.plan import PipelinePlan
     from codemill.application.pipeline.run_pipeline import PipelineRequest, PipelineResult, RunPipeline
     from codemill.application.registry.alias_mover import AliasMoved
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from codemill.domain.code import Language
     from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
     from codemill.domain.distillation import DistillationConfig
+    from codemill.domain.drift import DriftThresholds
     from codemill.domain.errors import (
         ArtifactNotFoundError,
         CodemillError,
@@ -101,11 +103,13 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     f"{_APP}.registry.rollback_alias": ("RollbackAlias", "RollbackRequest"),
     f"{_APP}.registry.alias_mover": ("AliasMoved",),
     f"{_APP}.registry.registry_catalog": ("RegistryCatalog",),
+    f"{_APP}.monitoring.monitor_drift": ("MonitorDrift", "DriftRequest", "DriftResult"),
     "codemill.domain.code": ("Language",),
     "codemill.domain.dataset": ("TaskSpec", "TaskType", "SplitConfig"),
     "codemill.domain.training": ("TrainingConfig",),
     "codemill.domain.prediction": ("Prediction",),
     "codemill.domain.distillation": ("DistillationConfig",),
+    "codemill.domain.drift": ("DriftThresholds",),
     "codemill.domain.errors": (
         "CodemillError",
         "ConfigurationError",
@@ -137,11 +141,15 @@ __all__ = [
     "DistillRequest",
     "DistillResult",
     "DistillationConfig",
+    "DriftRequest",
+    "DriftResult",
+    "DriftThresholds",
     "ExportResult",
     "InputError",
     "IntegrityError",
     "Language",
     "ManageCheckpoints",
+    "MonitorDrift",
     "PipelinePlan",
     "PipelineRequest",
     "PipelineResult",

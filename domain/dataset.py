@@ -82,6 +82,13 @@ class TaskSpec:
         return self.subtask or defaults[self.task]
 
     @property
+    def title(self) -> str:
+        """How a summary names the task: 'generation/summarize', 'classification of complexity_rank'."""
+        if self.task is TaskType.CLASSIFICATION:
+            return f"classification of {self.label_field or 'language'}"
+        return f"{self.task}/{self.effective_subtask}"
+
+    @property
     def target_is_code(self) -> bool:
         """The target is source code, scored for syntax too (AST validity)."""
         return self.task is TaskType.GENERATION and self.effective_subtask in CODE_TARGETS

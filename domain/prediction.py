@@ -58,3 +58,4 @@ class PredictedBatch:
     predictions: tuple[Prediction, ...]
     finished_at: float  # seconds since the epoch
     seconds: float  # time spent in the model
+    folder: str = ""  # the local model folder that answered (its tokenizer measures the inputs)

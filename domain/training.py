@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from codemill.domain.errors import InputError
 
 Precision = Literal["auto", "fp32", "bf16", "fp16"]
 Mode = Literal["min", "max"]
+ReportTo = Literal["none", "tensorboard", "mlflow"]
 
 PRESETS = ("micro", "tiny", "mini", "small", "base")
+REPORT_TO: tuple[ReportTo, ...] = ("none", "tensorboard", "mlflow")
+# Field metadata of a setting that changes where a run is reported, not what it trains: config hashes
+# leave it out, so changing it keeps a run's checkpoints (and a pipeline's finished steps).
+NOT_HASHED = MappingProxyType({"hashed": False})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,7 +29,9 @@ class TrainingConfig:
     checkpoint selection ('loss', 'accuracy', 'macro_f1', 'mcc', 'bleu4',
     'exact_match', 'token_f1'; 'ast_validity' and 'ngram_similarity' too when
     the target is code); `mode` says whether lower or higher is better
-    (default: min for loss, max otherwise).
+    (default: min for loss, max otherwise). `report_to` also sends the logged
+    metrics to transformers' TensorBoard or MLflow integration; it is no part
+    of the config hash.
     """
 
     model: str = "tiny"  # a preset or a hub name / local path
@@ -52,6 +60,7 @@ class TrainingConfig:
     generation_max_length: int = 64
     num_beams: int = 1
     max_eval_samples: int | None = None
+    report_to: ReportTo = field(default="none", metadata=NOT_HASHED)
 
     def __post_init__(self) -> None:
         checks = {
@@ -65,6 +74,9 @@ class TrainingConfig:
             "max_steps must be >= 1": self.max_steps is None or self.max_steps >= 1,
             "eval_every must be >= 1": self.eval_every is None or self.eval_every >= 1,
             "num_beams must be >= 1": self.num_beams >= 1,
+            f"report_to must be one of {', '.join(REPORT_TO)} (got {self.report_to!r})": (
+                self.report_to in REPORT_TO
+            ),
         }
         broken = [message for message, ok in checks.items() if not ok]
         if broken:

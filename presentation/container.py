@@ -19,6 +19,9 @@ from codemill.application.checkpoints.manage_checkpoints import ManageCheckpoint
 from codemill.application.collection.collect_data import CollectData
 from codemill.application.datasets.build_dataset import BuildDataset
 from codemill.application.distillation.distill_model import DistillModel
+from codemill.application.monitoring.monitor_drift import MonitorDrift
+from codemill.application.monitoring.prediction_log import PredictionLog
+from codemill.application.monitoring.reference import ReferenceBuilder
 from codemill.application.pipeline.pipeline_runs import PIPELINES, PipelineRuns
 from codemill.application.pipeline.plan import PipelineScope
 from codemill.application.pipeline.run_pipeline import RunPipeline
@@ -40,6 +43,8 @@ from codemill.domain.ports.code_structure import CodeStructure
 from codemill.domain.ports.corpus_repository import CorpusRepository
 from codemill.domain.ports.dataset_repository import DatasetRepository
 from codemill.domain.ports.deduplicator import Deduplicator
+from codemill.domain.ports.drift_statistics import DriftStatistics
+from codemill.domain.ports.input_featurizer import InputFeaturizer
 from codemill.domain.ports.metrics_tracker import MetricsTracker
 from codemill.domain.ports.model_inspector import ModelInspector
 from codemill.domain.ports.model_lineage import ModelLineage
@@ -49,6 +54,7 @@ from codemill.domain.ports.model_registry import ModelRegistry
 from codemill.domain.ports.model_resolver import ModelResolver
 from codemill.domain.ports.model_trainer import ModelTrainer
 from codemill.domain.ports.plotter import Plotter
+from codemill.domain.ports.prediction_log_store import PredictionLogStore
 from codemill.domain.ports.prediction_sink import PredictionSink
 from codemill.domain.ports.run_repository import RunRepository
 from codemill.domain.ports.serving_metrics import ServingMetrics
@@ -65,6 +71,7 @@ from codemill.infrastructure.storage.local_artifact_store import LocalArtifactSt
 from codemill.infrastructure.storage.s3_artifact_store import S3ArtifactStore
 from codemill.infrastructure.storage.s3_client import build_s3_client
 from codemill.infrastructure.storage.s3_presets import S3ConnectionConfig
+from codemill.infrastructure.training import reporting
 from codemill.presentation.cli.progress import TqdmProgress
 from codemill.presentation.collect_options import collect_options, default_workers
 from codemill.presentation.library_versions import tool_versions, training_versions
@@ -254,6 +261,24 @@ def build_serving_metrics() -> ServingMetrics:
     return PrometheusServingMetrics()
 
 
+def build_prediction_log_store(store: ArtifactStore) -> PredictionLogStore:
+    from codemill.infrastructure.monitoring.parquet_prediction_log_store import ParquetPredictionLogStore
+
+    return ParquetPredictionLogStore(store)
+
+
+def build_input_featurizer() -> InputFeaturizer:
+    from codemill.infrastructure.monitoring.tokenizer_input_featurizer import TokenizerInputFeaturizer
+
+    return TokenizerInputFeaturizer()
+
+
+def build_drift_statistics() -> DriftStatistics:
+    from codemill.infrastructure.monitoring.scipy_drift_statistics import ScipyDriftStatistics
+
+    return ScipyDriftStatistics()
+
+
 def local_folder_store(folder: str) -> ArtifactStore:
     """Report files written atomically into a local folder."""
     return LocalArtifactStore(root=folder)
@@ -348,6 +373,7 @@ class Container(containers.DeclarativeContainer):
     )
     syntax_checker = providers.Singleton(build_syntax_checker)
     trainer = providers.Singleton(build_trainer, syntax_checker=syntax_checker)
+    prepare_reporter = providers.Object(reporting.prepare_reporter)  # --report-to's package, before any work
     checkpoints = providers.Singleton(build_checkpoint_manager)
     model_inspector = providers.Singleton(build_model_inspector)
     teacher_cache = providers.Singleton(build_teacher_cache, store=artifact_store)
@@ -458,3 +484,27 @@ class Container(containers.DeclarativeContainer):
     serving_metrics = providers.Factory(build_serving_metrics)  # one registry per server
     prediction_sink: providers.Provider[PredictionSink | None] = providers.Object(None)
     load_model = providers.Factory(LoadModel, resolver=model_resolver, loader=model_loader)
+
+    # Monitoring: the prediction log of `serve --log-predictions` (metrics and options given by serve),
+    # and drift of a logged window against the model's reference data
+    prediction_log_store = providers.Singleton(build_prediction_log_store, store=artifact_store)
+    input_featurizer = providers.Singleton(build_input_featurizer)
+    prediction_log = providers.Factory(PredictionLog, store=prediction_log_store, featurizer=input_featurizer)
+    drift_statistics = providers.Singleton(build_drift_statistics)
+    reference_builder = providers.Factory(
+        ReferenceBuilder,
+        resolver=model_resolver,
+        lineage=model_lineage,
+        loader=model_loader,
+        datasets=datasets,
+        featurizer=input_featurizer,
+    )
+    monitor_drift = providers.Factory(
+        MonitorDrift,
+        logs=prediction_log_store,
+        references=reference_builder,
+        statistics=drift_statistics,
+        plotter=plotter,
+        store=artifact_store,
+        folder_store=providers.Object(local_folder_store),
+    )

@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from codemill.application.monitoring.prediction_log import PredictionLogOptions
 from codemill.application.serving.model_service import ModelService, ServingOptions
 from codemill.domain.errors import CodemillError
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
     from fastapi import FastAPI
 
+    from codemill.domain.ports.prediction_sink import PredictionSink
+    from codemill.domain.ports.serving_metrics import ServingMetrics
     from codemill.presentation.container import Container
     from codemill.presentation.http.server import DrainingServer
 
@@ -50,6 +53,10 @@ class ServeConfig:
     device: str = "auto"
     threads: int | None = None  # torch threads per worker (default: CPUs but one; CPUs / N for N workers)
     max_new_tokens: int | None = None  # generators (default: the model's generation_max_length)
+    log_predictions: bool = False  # sampled inputs' features to monitoring/NAME/predictions/
+    sample_rate: float = 1.0  # the share of inputs logged
+    log_flush_records: int = 1_000  # a log file is written once this many records wait ...
+    log_flush_seconds: float = 60.0  # ... or the oldest has waited this long, and at shutdown
 
 
 def build_app(container: Container, config: ServeConfig, on_fatal: Callable[[str], None]) -> FastAPI:
@@ -75,11 +82,23 @@ def build_app(container: Container, config: ServeConfig, on_fatal: Callable[[str
         load_model=container.load_model(loader=loader),
         resolver=container.model_resolver(),
         metrics=metrics,
-        sink=container.prediction_sink(),
+        sink=_sink(container, config, metrics),
         on_fatal=on_fatal,
     )
     limits = RequestLimits(max_inputs=config.max_inputs, max_body_bytes=config.max_body_bytes)
     return create_app(service, metrics, limits)
+
+
+def _sink(container: Container, config: ServeConfig, metrics: ServingMetrics) -> PredictionSink | None:
+    """The prediction log with --log-predictions; else the container's own sink (None by default)."""
+    if not config.log_predictions:
+        return container.prediction_sink()
+    options = PredictionLogOptions(
+        sample_rate=config.sample_rate,
+        flush_records=config.log_flush_records,
+        flush_seconds=config.log_flush_seconds,
+    )
+    return container.prediction_log(metrics=metrics, options=options)
 
 
 def serve(container: Container, config: ServeConfig) -> None:
@@ -137,7 +156,7 @@ def _threads(workers: int) -> int | None:
 
 def _announce(config: ServeConfig, port: int) -> None:
     log.info(
-        "serving %s on http://%s:%d (max batch %d, max wait %g ms, %d worker%s)",
+        "serving %s on http://%s:%d (max batch %d, max wait %g ms, %d worker%s%s)",
         config.reference,
         config.host,
         port,
@@ -145,4 +164,5 @@ def _announce(config: ServeConfig, port: int) -> None:
         config.max_latency_ms,
         config.workers,
         "s" if config.workers > 1 else "",
+        f", logging {config.sample_rate:.0%} of inputs" if config.log_predictions else "",
     )

@@ -254,6 +254,7 @@ class DistillModel:
             config=config,
             output_dir=str(run_dir),
             config_hash=digest,
+            name=request.name,
             resume_from=self._resumer.resume_point(
                 request.name, request.resume, run_dir / "checkpoints", digest
             ),

@@ -23,13 +23,16 @@ from codemill.application.pipeline.plan import PipelinePlan, PipelineScope, Step
 from codemill.application.pipeline.report import render_report, summarize
 from codemill.application.pipeline.steps import StepRunner, step_runners
 from codemill.application.publishing.artifacts import ArtifactWriter, verify_manifest
-from codemill.application.publishing.hashing import config_hash
+from codemill.application.publishing.hashing import config_hash, not_hashed, without_keys
 from codemill.domain.errors import ArtifactNotFoundError, InputError
 from codemill.domain.manifest import MANIFEST_NAME, Manifest
 from codemill.domain.pipeline import StepRecord, check_run_id, new_run_id, select_steps
 from codemill.domain.ports.artifact_store import ArtifactStore
+from codemill.domain.training import TrainingConfig
 
 log = logging.getLogger("codemill.pipeline")
+# Training settings that only say where a run is reported ([train] report_to): changing one reruns no step.
+_REPORTING = not_hashed(TrainingConfig)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,7 +99,8 @@ class RunPipeline:
         upstream: dict[str, str] = {}
         for step in plan.enabled():
             runner = runners[step]
-            inputs = config_hash(plan.config.get(step, {}), {k: upstream.get(k, "") for k in runner.reads})
+            section = without_keys(plan.config.get(step, {}), _REPORTING)
+            inputs = config_hash(section, {k: upstream.get(k, "") for k in runner.reads})
             record = self._done(prefix, step, inputs, scope.store)
             if step not in selected:
                 if record is None and any(s in selected for s in _after(step, plan.enabled())):

@@ -74,7 +74,7 @@ def _dataset(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
     )
     return {
         "name": name,
-        "task": f"{request.task.task}/{request.task.effective_subtask}",
+        "task": request.task.title,
         "splits": dict(summary.splits),
         "baseline": dataclasses.asdict(baseline) if baseline is not None else None,
     }

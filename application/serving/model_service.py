@@ -154,5 +154,6 @@ class ModelService:
                     predictions=tuple(predictions),
                     finished_at=time.time(),
                     seconds=seconds,
+                    folder=model.folder,
                 )
             )

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 
 from codemill.domain.errors import first_line
-from codemill.domain.ports.prediction_sink import PredictionSink
+from codemill.domain.ports.prediction_sink import ClosingPredictionSink, PredictionSink
 from codemill.domain.prediction import PredictedBatch
 
 log = logging.getLogger("codemill.serve")
@@ -22,7 +22,8 @@ class SinkDispatcher:
       is dropped and `on_problem('dropped')` is called.
     - A sink that raises is logged and `on_problem('failed')` is called;
       the thread goes on with the next batch.
-    - `close` lets the queued batches through, waiting at most `timeout_s`.
+    - `close` lets the queued batches through, then closes a
+      ClosingPredictionSink on the same thread, waiting at most `timeout_s`.
     """
 
     def __init__(
@@ -58,4 +59,10 @@ class SinkDispatcher:
                 self._sink(batch)
             except Exception as exc:  # the sink is someone else's code: log it, keep serving
                 log.warning("the prediction sink failed: %s", first_line(exc))
+                self._on_problem("failed")
+        if isinstance(self._sink, ClosingPredictionSink):
+            try:
+                self._sink.close()
+            except Exception as exc:  # as above: logged and counted, the server still stops cleanly
+                log.warning("the prediction sink failed to close: %s", first_line(exc))
                 self._on_problem("failed")

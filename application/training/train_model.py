@@ -97,6 +97,7 @@ class TrainModel:
             config=request.config,
             output_dir=str(run_dir),
             config_hash=digest,
+            name=request.name,
             resume_from=self._resumer.resume_point(
                 request.name, request.resume, run_dir / "checkpoints", digest
             ),

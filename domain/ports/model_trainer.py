@@ -32,6 +32,7 @@ class TrainingJob:
     config_hash: str
     resume_from: str | None = None  # a local checkpoint folder to continue from
     distillation: DistillationJob | None = None  # train the model to match a teacher
+    name: str = ""  # the run's name, which reporting integrations (MLflow) give their run too
 
 
 class ModelTrainer(Protocol):
@@ -51,7 +52,10 @@ class ModelTrainer(Protocol):
       the teacher's outputs (cached in `cache_dir` when the config allows);
       evaluation still measures the student's own loss and metrics; rank 0 logs
       each optimizer step to `output_dir/distill_log.csv`, listed in the
-      outcome's `run_files` (published with the run).
+      outcome's `run_files` (published with the run);
+    - `config.report_to` ('tensorboard', 'mlflow') also sends what is logged,
+      as it is logged, to that integration, under the run's `name`; its
+      package missing is an InputError before any work.
     """
 
     def train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome: ...

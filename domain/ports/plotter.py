@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from codemill.domain.calibration import ReliabilityBin
@@ -14,6 +14,9 @@ class Plotter(Protocol):
     `reliability_diagram` draws accuracy against confidence per bin, one
     series per entry of `series` (e.g. before and after temperature
     scaling), with the diagonal of perfect calibration.
+    `overlaid_histograms` draws each series' distribution as shares over
+    common bins (e.g. reference and current values of a feature);
+    `grouped_bars` draws each series' share of every category side by side.
     """
 
     def histogram(
@@ -21,3 +24,11 @@ class Plotter(Protocol):
     ) -> bytes: ...
 
     def reliability_diagram(self, series: dict[str, Sequence[ReliabilityBin]], *, title: str) -> bytes: ...
+
+    def overlaid_histograms(
+        self, series: Mapping[str, Sequence[float]], *, title: str, xlabel: str
+    ) -> bytes: ...
+
+    def grouped_bars(
+        self, series: Mapping[str, Mapping[str, float]], *, title: str, ylabel: str
+    ) -> bytes: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from codemill.domain.prediction import PredictedBatch
 
@@ -18,3 +18,11 @@ class PredictionSink(Protocol):
     """
 
     def __call__(self, batch: PredictedBatch) -> None: ...
+
+
+@runtime_checkable
+class ClosingPredictionSink(PredictionSink, Protocol):
+    """A sink that holds something back (a buffer): `close` is called once when the server stops,
+    on the sink's thread, after its last batch, so that it can write out what it holds."""
+
+    def close(self) -> None: ...

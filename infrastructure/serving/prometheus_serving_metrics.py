@@ -77,6 +77,16 @@ class PrometheusServingMetrics:
             ["reason"],
             registry=registry,
         )
+        self.log_written = Counter(
+            "codemill_prediction_log_records",
+            "Prediction log records written to storage.",
+            registry=registry,
+        )
+        self.log_dropped = Counter(
+            "codemill_prediction_log_dropped",
+            "Prediction log records lost because storage failed.",
+            registry=registry,
+        )
 
     def request_started(self) -> None:
         self.in_flight.inc()
@@ -99,6 +109,12 @@ class PrometheusServingMetrics:
 
     def sink_problem(self, reason: str) -> None:
         self.sink.labels(reason).inc()
+
+    def prediction_log_written(self, records: int) -> None:
+        self.log_written.inc(records)
+
+    def prediction_log_dropped(self, records: int) -> None:
+        self.log_dropped.inc(records)
 
     def render(self) -> tuple[bytes, str]:
         if not self._shared:

@@ -14,6 +14,7 @@ from codemill.domain.ports.progress import ProgressReporter
 from codemill.domain.ports.syntax_checker import SyntaxChecker
 from codemill.domain.training import TrainingOutcome
 from codemill.infrastructure.inference.quiet_libraries import library_bars_off
+from codemill.infrastructure.tracking.tensorboard_events import EVENTS_FOLDER
 from codemill.infrastructure.training.best_model_export import export_best_model
 from codemill.infrastructure.training.callbacks import EarlyStopping, RunGuard, TrainingProgress
 from codemill.infrastructure.training.checkpoint_callback import CheckpointRecorder
@@ -26,6 +27,7 @@ from codemill.infrastructure.training.metric_functions import (
     code_target_scoring,
     metrics_function,
 )
+from codemill.infrastructure.training.reporting import prepare_reporter, reporting
 from codemill.infrastructure.training.run_flags import RunFlags, interrupt_sets_flag
 from codemill.infrastructure.training.training_arguments import training_arguments
 from codemill.infrastructure.training.training_setup import PreparedRun, checked_resume_point, prepare_run
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from codemill.infrastructure.training.distillation.distilling_trainer import Distillation
 
 CHECKPOINTS, BEST_MODEL = "checkpoints", "best_model"
+LIVE_EVENTS = f"{EVENTS_FOLDER}/live"  # TensorBoard events written as training goes (report_to tensorboard)
 
 
 class HfModelTrainer:
@@ -50,6 +53,11 @@ class HfModelTrainer:
     - an interrupted run returns at once: no final evaluation (`metrics`
       empty), no `best_model_dir`;
     - `extra_callbacks` join the Trainer's (for monitoring, and for tests);
+    - `config.report_to` turns on transformers' own integration: TensorBoard
+      events in `output_dir/tensorboard/live/` (published with the run's
+      `tensorboard/` folder), or one MLflow run named `job.name` over training
+      and the final evaluation; a missing package is refused in one line
+      before any work;
     - a generation task whose target is code is also scored for ast_validity
       (through `syntax_checker`, tree-sitter by default) and ngram_similarity,
       on every evaluation, each prediction in its sample's language.
@@ -67,6 +75,7 @@ class HfModelTrainer:
         self._syntax_checker = syntax_checker
 
     def train(self, job: TrainingJob, progress: ProgressReporter) -> TrainingOutcome:
+        prepare_reporter(job.config.report_to)
         with library_bars_off():
             try:
                 return self._train(job, progress)
@@ -79,6 +88,20 @@ class HfModelTrainer:
         flags = RunFlags()
         code = code_target_scoring(job.task, run.kind, run.splits.languages, self._syntax_checker)
         trainer = self._trainer(job, run, flags, progress, distillation, code)
+        with reporting(trainer, Path(job.output_dir) / LIVE_EVENTS):
+            return self._run(trainer, job, run, flags, resume, distillation, code)
+
+    def _run(
+        self,
+        trainer: Trainer,
+        job: TrainingJob,
+        run: PreparedRun,
+        flags: RunFlags,
+        resume: str | None,
+        distillation: Distillation | None,
+        code: CodeTargetScoring | None,
+    ) -> TrainingOutcome:
+        """Train, then score the best checkpoint and export it (not after an interruption)."""
         with interrupt_sets_flag(flags):
             result = trainer.train(resume_from_checkpoint=resume)
         trainer.accelerator.wait_for_everyone()  # rank 0 has written the last record
@@ -115,7 +138,11 @@ class HfModelTrainer:
         config = job.config
         evaluate = run.splits.validation is not None
         args = training_arguments(
-            config, output_dir=str(Path(job.output_dir) / CHECKPOINTS), kind=run.kind, evaluate=evaluate
+            config,
+            output_dir=str(Path(job.output_dir) / CHECKPOINTS),
+            kind=run.kind,
+            evaluate=evaluate,
+            run_name=job.name or None,
         )
         recorder = CheckpointRecorder(
             self._checkpoints,

@@ -28,9 +28,12 @@ def mixed_precision(precision: Precision, *, cuda: bool, bf16_supported: bool) -
 
 
 def training_arguments(
-    config: TrainingConfig, *, output_dir: str, kind: TaskKind, evaluate: bool
+    config: TrainingConfig, *, output_dir: str, kind: TaskKind, evaluate: bool, run_name: str | None = None
 ) -> TrainingArguments:
     """Arguments for one run; checkpoints go to `output_dir` as `checkpoint-STEP/`.
+
+    `config.report_to` picks transformers' reporting integration ('none',
+    'tensorboard', 'mlflow'); `run_name` names the run there.
 
     Evaluation and saving share one schedule (every `eval_every` steps, else
     every epoch), so each checkpoint carries the metrics of its own step.
@@ -59,7 +62,8 @@ def training_arguments(
         "logging_strategy": "steps",
         "logging_steps": config.logging_steps,
         "logging_nan_inf_filter": False,
-        "report_to": "none",
+        "report_to": config.report_to,
+        "run_name": run_name,
         "save_total_limit": None,
         "load_best_model_at_end": False,
         "use_cpu": not cuda,

@@ -105,6 +105,7 @@ def distill_command(
     as_json: bool,
     use_case: DistillModel = Provide["distill_model"],
     is_main_process: Callable[[], bool] = Provide["is_main_process"],
+    prepare_reporter: Callable[[str], None] = Provide["prepare_reporter"],
     **options: Any,
 ) -> None:
     """Distill TEACHER into a smaller STUDENT on DATASET; export it with a report to models/NAME/.
@@ -133,6 +134,7 @@ def distill_command(
     from codemill.application.distillation.distill_model import DistillRequest
 
     config = training_config(student, options)
+    prepare_reporter(config.report_to)
     request = DistillRequest(
         teacher=teacher,
         dataset=dataset,

@@ -12,6 +12,7 @@ from codemill.presentation.cli.dataset_cmd import dataset_group
 from codemill.presentation.cli.distill_cmd import distill_command
 from codemill.presentation.cli.errors import CodemillGroup
 from codemill.presentation.cli.logs import configure_logging
+from codemill.presentation.cli.monitor_cmd import monitor_group
 from codemill.presentation.cli.pipeline_cmd import pipeline_command
 from codemill.presentation.cli.registry_cmd import registry_group
 from codemill.presentation.cli.runs_cmd import runs_group
@@ -42,6 +43,7 @@ def cli(verbose: int, quiet: int) -> None:
       codemill validate t5-half --dataset summaries
       codemill registry register t5-half --name summarizer --alias staging
       codemill serve t5-half --port 8000
+      codemill monitor drift summarizer --since 24h
       codemill config show
       codemill storage ls corpora/
       CODEMILL_STORAGE__BACKEND=s3 CODEMILL_STORAGE__BUCKET=my-bucket codemill storage ls
@@ -63,6 +65,7 @@ cli.add_command(validate_command)
 cli.add_command(registry_group)
 cli.add_command(pipeline_command)
 cli.add_command(serve_command)
+cli.add_command(monitor_group)
 cli.add_command(config_group)
 cli.add_command(storage_group)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -43,6 +44,7 @@ def pipeline_command(
     as_json: bool,
     use_case: RunPipeline = Provide["run_pipeline"],
     runs: PipelineRuns = Provide["pipeline_runs"],
+    prepare_reporter: Callable[[str], None] = Provide["prepare_reporter"],
 ) -> None:
     """Run the whole job, from code to a validated, distilled model, in one run.
 
@@ -76,9 +78,11 @@ def pipeline_command(
         click.echo(to_toml(config), nl=False)
         return
     chosen = [s.strip() for s in steps.split(",") if s.strip()] if steps is not None else None
-    result = use_case.execute(
-        PipelineRequest(plan=build_plan(config), resume=resume, steps=chosen, from_step=from_step)
-    )
+    plan = build_plan(config)
+    for training in (plan.train, plan.distill):
+        if training is not None:
+            prepare_reporter(training.config.report_to)  # before the first step, not at training
+    result = use_case.execute(PipelineRequest(plan=plan, resume=resume, steps=chosen, from_step=from_step))
     validation = result.summary.get("validation") or {}
     if as_json:
         emit_json(

@@ -48,6 +48,32 @@ _SECONDS = click.FloatRange(min=0.1)
     "--threads", type=click.IntRange(min=1), help="Torch threads per worker [default: CPUs / workers]."
 )
 @click.option("--max-new-tokens", type=click.IntRange(min=1), help="Generators: tokens to generate at most.")
+@click.option(
+    "--log-predictions",
+    is_flag=True,
+    help="Log sampled inputs' features and predictions to monitoring/NAME/ (see codemill monitor).",
+)
+@click.option(
+    "--sample-rate",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    help="With --log-predictions: the share of inputs logged.",
+)
+@click.option(
+    "--log-flush-records",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --log-predictions: write a log file once this many records wait.",
+)
+@click.option(
+    "--log-flush-seconds",
+    default=60.0,
+    show_default=True,
+    type=_SECONDS,
+    help="With --log-predictions: ... or once the oldest has waited this long (and at shutdown).",
+)
 def serve_command(model_ref: str, **options: object) -> None:
     """Serve MODEL_REF over HTTP until SIGTERM (in-flight requests are answered, then exit 0).
 
@@ -59,9 +85,23 @@ def serve_command(model_ref: str, **options: object) -> None:
     Examples:
       codemill serve registry:kinds@prod --port 8080
       codemill serve ./exported-model --max-batch-size 32 --max-latency-ms 5
+      codemill serve registry:kinds@prod --log-predictions --sample-rate 0.1
       curl -s localhost:8000/v1/predict -d '{"inputs": ["def f(x):\\n    return x"]}'
     """
+    _check_log_options(click.get_current_context(), bool(options["log_predictions"]))
     from codemill.presentation.serving import ServeConfig, serve
     from codemill.presentation.wiring import ensure_wired
 
     serve(ensure_wired(), ServeConfig(reference=model_ref, **options))  # type: ignore[arg-type]
+
+
+def _check_log_options(ctx: click.Context, logging_predictions: bool) -> None:
+    """The prediction log's options mean nothing without --log-predictions: bad usage (exit 2)."""
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in ("sample_rate", "log_flush_records", "log_flush_seconds")
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    ]
+    if given and not logging_predictions:
+        verb = "needs" if len(given) == 1 else "need"
+        raise click.UsageError(f"{', '.join(given)} {verb} --log-predictions", ctx)

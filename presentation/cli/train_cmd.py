@@ -40,6 +40,7 @@ def train_command(
     model: str,
     use_case: TrainModel = Provide["train_model"],
     is_main_process: Callable[[], bool] = Provide["is_main_process"],
+    prepare_reporter: Callable[[str], None] = Provide["prepare_reporter"],
     **budget: Any,
 ) -> None:
     """Train a model on DATASET and export the best checkpoint to models/NAME/.
@@ -49,11 +50,13 @@ def train_command(
       codemill train summaries --name t5-tiny --epochs 5
       codemill train cx --name cls --model small --eval-every 200 --patience 3
       codemill train cx --name cls --resume
+      MLFLOW_TRACKING_URI=sqlite:///mlflow.db codemill train cx --name cls --report-to mlflow
       torchrun --nproc_per_node 2 -m codemill train cx --name ddp
     """
     from codemill.application.training.train_model import TrainRequest
 
     config = training_config(model, budget)
+    prepare_reporter(config.report_to)
     result = use_case.execute(TrainRequest(dataset=dataset, name=name, config=config, resume=resume))
     if not is_main_process():
         return  # under DDP only the main process reports

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from codemill.domain.training import TrainingConfig
+from codemill.domain.training import REPORT_TO, TrainingConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,6 +68,15 @@ _OPTIONS = (
     click.option(
         "--num-beams", default=1, show_default=True, type=click.IntRange(min=1), help="Beams for generation."
     ),
+    click.option(
+        "--report-to",
+        type=click.Choice(REPORT_TO),
+        default="none",
+        show_default=True,
+        help="Also send the logged metrics, live, to TensorBoard (WORK_DIR/runs/NAME/tensorboard/live/) or "
+        "MLflow (a run named NAME where MLFLOW_TRACKING_URI points, in MLFLOW_EXPERIMENT_NAME). "
+        "Needs pip install 'codemill[track]'.",
+    ),
 )
 
 
@@ -102,4 +111,5 @@ def training_config(model: str, options: Mapping[str, Any]) -> TrainingConfig:
         max_target_length=options["max_target_length"],
         generation_max_length=options["max_target_length"],
         num_beams=options["num_beams"],
+        report_to=options["report_to"],
     )

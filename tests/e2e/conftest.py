@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,3 +42,19 @@ def run_cli(tmp_path: Path, data_root: Path, monkeypatch: pytest.MonkeyPatch) ->
         return runner.invoke(cli, list(args), env={**base_env, **(env or {})}, input=input)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def classifier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The tiny trained language classifier that the serving tests share, trained once a session on
+    `classifier_splits()` with one torch thread and the hub offline."""
+    import torch
+
+    from tests.support.serving import train_classifier
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        yield train_classifier(tmp_path_factory.mktemp("kinds"))
+    torch.set_num_threads(threads)

@@ -34,14 +34,19 @@ def write_config(path: Path, source: Path, *, max_steps: int, distill: bool = Tr
 [collect]
 sources = [{json.dumps(str(source))}]
 workers = 1
+exclude_tests = false
 
 [dataset]
+task = "generation/summarize"
+label_field = ""
 vocab_size = 600
 max_input_length = 128
 max_target_length = 16
 max_samples = 0
 
 [train]
+model = "tiny"
+epochs = 2.0
 max_steps = {max_steps}
 eval_every = 5
 batch_size = 8

@@ -1,4 +1,5 @@
-"""`codemill serve` on a tiny trained classifier: predict, batching, limits, metrics, alias, SIGTERM."""
+"""`codemill serve` on a tiny trained classifier (tests/e2e/conftest.py): predict, batching, limits, metrics,
+alias, SIGTERM."""
 
 from __future__ import annotations
 
@@ -23,23 +24,11 @@ from codemill.domain.ports.model_loader import ModelLoader, ModelRunner
 from codemill.domain.ports.model_resolver import ResolvedModel
 from codemill.presentation.serving import ServeConfig
 from tests.fakes.serving_fakes import FakeModelResolver
-from tests.support.serving import HOST, RunningServer, answer, running_server, train_classifier, use_resolver
+from tests.support.serving import HOST, RunningServer, answer, running_server, use_resolver
 
 LABELS = {"go", "java", "python"}
 SNIPPETS = ["def f(self):\n    return None", "func main() { defer x() }", "public static void main() {}"]
 REF = "registry:kinds@prod"
-
-
-@pytest.fixture(scope="module")
-def classifier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HF_HUB_OFFLINE", "1")
-        yield train_classifier(tmp_path_factory.mktemp("kinds"))
-    torch.set_num_threads(threads)
 
 
 def _config(**changes: object) -> ServeConfig:

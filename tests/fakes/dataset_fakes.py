@@ -68,6 +68,12 @@ class PngPlotter(Plotter):
     def reliability_diagram(self, series: dict[str, Sequence[ReliabilityBin]], *, title: str) -> bytes:
         raise NotImplementedError("PngPlotter does not draw reliability diagrams")
 
+    def overlaid_histograms(self, series: Mapping[str, Sequence[float]], *, title: str, xlabel: str) -> bytes:
+        raise NotImplementedError("PngPlotter does not draw distribution comparisons")
+
+    def grouped_bars(self, series: Mapping[str, Mapping[str, float]], *, title: str, ylabel: str) -> bytes:
+        raise NotImplementedError("PngPlotter does not draw distribution comparisons")
+
 
 @final
 class FakeCorpora(UnsupportedCorpora):

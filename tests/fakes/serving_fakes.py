@@ -119,6 +119,8 @@ class RecordingMetrics(ServingMetrics):
         self.batch_sizes: list[int] = []
         self.switches: list[int | None] = []
         self.problems: list[str] = []
+        self.logged = 0
+        self.dropped = 0
         self.in_flight = 0
 
     def request_started(self) -> None:
@@ -136,6 +138,12 @@ class RecordingMetrics(ServingMetrics):
 
     def sink_problem(self, reason: str) -> None:
         self.problems.append(reason)
+
+    def prediction_log_written(self, records: int) -> None:
+        self.logged += records
+
+    def prediction_log_dropped(self, records: int) -> None:
+        self.dropped += records
 
     def render(self) -> tuple[bytes, str]:
         return f"batches {self.batch_sizes}\n".encode(), "text/plain"

@@ -109,3 +109,9 @@ class RecordingPlotter(Plotter):
     def reliability_diagram(self, series: dict[str, Sequence[ReliabilityBin]], *, title: str) -> bytes:
         self.diagrams.append(series)
         return b"\x89PNG reliability"
+
+    def overlaid_histograms(self, series: Mapping[str, Sequence[float]], *, title: str, xlabel: str) -> bytes:
+        return b"\x89PNG histograms"
+
+    def grouped_bars(self, series: Mapping[str, Mapping[str, float]], *, title: str, ylabel: str) -> bytes:
+        return b"\x89PNG bars"

@@ -15,6 +15,7 @@ from typing import Any
 
 from dependency_injector import providers
 
+from codemill.domain.dataset import Sample
 from codemill.domain.ports.model_resolver import ModelResolver
 from codemill.presentation.container import Container
 from codemill.presentation.http.server import DrainingServer
@@ -32,10 +33,14 @@ from tests.integration.training.training_data import (
 HOST = "127.0.0.1"
 
 
+def classifier_splits() -> dict[str, list[Sample]]:
+    """The splits `train_classifier` trains and evaluates on (the same samples every call)."""
+    return {"train": language_samples(120, 1), "validation": language_samples(24, 2), "test": []}
+
+
 def train_classifier(root: Path) -> Path:
     """A tiny RoBERTa that tells Python, Go and Java snippets apart (about 2 s on one core)."""
-    splits = {"train": language_samples(120, 1), "validation": language_samples(24, 2), "test": []}
-    data = write_dataset(root / "data", CLASSIFICATION, splits, sorted(LANGUAGE_WORDS))
+    data = write_dataset(root / "data", CLASSIFICATION, classifier_splits(), sorted(LANGUAGE_WORDS))
     return train_model(data, CLASSIFICATION, root / "run", max_steps=20, eval_every=20, batch_size=16)
 
 

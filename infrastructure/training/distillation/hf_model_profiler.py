@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,8 @@ def _evaluate(
         code.evaluating("test")
     encoded = splits.test
     with tempfile.TemporaryDirectory(prefix="codemill-profile-") as scratch:
-        args = training_arguments(job.config, output_dir=scratch, kind=kind, evaluate=True)
+        config = dataclasses.replace(job.config, report_to="none")  # a measurement, not a run to report
+        args = training_arguments(config, output_dir=scratch, kind=kind, evaluate=True)
         trainer_class: Any = Seq2SeqTrainer if kind == "seq2seq" else Trainer
         trainer = trainer_class(
             model=model,

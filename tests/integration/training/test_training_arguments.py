@@ -48,3 +48,11 @@ def test_seq2seq_generates_up_to_the_configured_length(tmp_path: Path) -> None:
     assert isinstance(args, Seq2SeqTrainingArguments)
     assert args.predict_with_generate is True
     assert (args.generation_max_length, args.generation_num_beams) == (12, 3)
+
+
+def test_report_to_and_the_run_name_reach_transformers(tmp_path: Path) -> None:
+    config = TrainingConfig(report_to="mlflow")
+    args = training_arguments(
+        config, output_dir=str(tmp_path), kind="single_label", evaluate=True, run_name="r1"
+    )
+    assert (args.report_to, args.run_name) == (["mlflow"], "r1")

@@ -70,6 +70,18 @@ def test_a_changed_step_config_reruns_it_and_everything_that_reads_it() -> None:
     assert calls.steps == ["train", "distill", "validate"]
 
 
+def test_a_changed_report_to_reruns_no_step() -> None:
+    store, calls = InMemoryArtifactStore(), Calls()
+    first = pipeline(store, calls).execute(PipelineRequest(plan=plan()))
+    calls.steps.clear()
+    reported = plan(
+        {"collect": {"sources": ["x"]}, "dataset": {}, "train": {"epochs": 1, "report_to": "mlflow"}}
+    )
+    again = pipeline(store, calls).execute(PipelineRequest(plan=reported, resume=first.run_id))
+    assert calls.steps == []
+    assert [s.status for s in again.steps] == ["reused"] * 5
+
+
 def test_an_output_that_no_longer_verifies_is_rebuilt() -> None:
     store, calls = InMemoryArtifactStore(), Calls()
     first = pipeline(store, calls).execute(PipelineRequest(plan=plan()))

@@ -137,6 +137,18 @@ def test_auto_resume_starts_fresh_resumes_its_own_config_and_drops_another(tmp_p
     assert not (checkpoint.parent / "checkpoint-12").exists()
 
 
+def test_a_reporting_choice_keeps_the_checkpoints_and_names_the_job(tmp_path: Path) -> None:
+    use_case, trainer, _ = _use_case(tmp_path, _outcome(tmp_path))
+    checkpoint = tmp_path / "work" / "runs" / "r1" / "checkpoints" / "checkpoint-10"
+
+    use_case.execute(TrainRequest(dataset="cls", name="r1", resume="auto"))
+    reported = TrainingConfig(report_to="mlflow")
+    use_case.execute(TrainRequest(dataset="cls", name="r1", config=reported, resume="auto"))
+    assert trainer.jobs[1].resume_from == str(checkpoint)  # same config hash: the checkpoints still count
+    assert trainer.jobs[1].config_hash == trainer.jobs[0].config_hash
+    assert (trainer.jobs[1].name, trainer.jobs[1].config.report_to) == ("r1", "mlflow")
+
+
 def test_files_the_trainer_wrote_in_the_run_folder_are_published_with_the_run(tmp_path: Path) -> None:
     run_dir = tmp_path / "work" / "runs" / "r1"
     run_dir.mkdir(parents=True)

@@ -21,8 +21,11 @@ from codemill.presentation.pipeline_config import (
 def test_no_file_gives_the_defaults_with_the_standard_library_as_source() -> None:
     config = load_config(None)
     assert config["collect"]["sources"] == [sysconfig.get_paths()["stdlib"]]
-    assert config["dataset"]["task"] == "generation/summarize"
-    assert config["train"]["model"] == "tiny"
+    assert (config["dataset"]["task"], config["dataset"]["label_field"]) == (
+        "classification",
+        "complexity_rank",
+    )
+    assert (config["train"]["model"], config["distill"]["student"]) == ("mini", "micro")
     assert DEFAULTS["collect"]["sources"] == []  # the defaults themselves are never changed
 
 
@@ -32,12 +35,10 @@ def test_toml_and_yaml_files_then_set_overrides(tmp_path: Path) -> None:
     yaml = tmp_path / "p.yaml"
     yaml.write_text("collect:\n  sources: [./src]\ntrain:\n  epochs: 5\n")
     for path in (toml, yaml):
-        config = load_config(
-            str(path), ["train.epochs=7", "dataset.task=classification", "distill.enabled=false"]
-        )
+        config = load_config(str(path), ["train.epochs=7", "dataset.task=security", "distill.enabled=false"])
         assert config["collect"]["sources"] == ["./src"]
         assert config["train"]["epochs"] == 7
-        assert config["dataset"]["task"] == "classification"  # a bare word is a string
+        assert config["dataset"]["task"] == "security"  # a bare word is a string
         assert config["distill"]["enabled"] is False
     assert load_config(str(toml))["validate"]["min"] == {"bleu4": 3}
     assert load_config(None, ['collect.languages=["python", "go"]'])["collect"]["languages"] == [

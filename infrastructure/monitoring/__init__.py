@@ -1,0 +1,1 @@
+"""Drift monitoring adapters: the prediction log as Parquet, input features, drift statistics."""

@@ -1,0 +1,26 @@
+"""config_hash leaves out the settings that only say where a run is reported."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from codemill.application.publishing.hashing import config_hash, not_hashed, without_keys
+from codemill.domain.training import TrainingConfig
+
+
+def test_report_to_is_no_part_of_a_training_config_hash() -> None:
+    plain = TrainingConfig()
+    assert config_hash(TrainingConfig(report_to="mlflow")) == config_hash(plain)
+    assert config_hash(TrainingConfig(report_to="tensorboard", epochs=2)) != config_hash(plain)
+    assert not_hashed(TrainingConfig) == {"report_to"}
+
+
+def test_hashes_made_before_report_to_existed_still_match() -> None:
+    """The hash of the fields alone (what a config without report_to rendered to) is unchanged."""
+    before = {k: v for k, v in dataclasses.asdict(TrainingConfig(epochs=2)).items() if k != "report_to"}
+    assert config_hash("ds", before) == config_hash("ds", TrainingConfig(epochs=2, report_to="mlflow"))
+
+
+def test_keys_are_dropped_at_every_level_of_plain_settings() -> None:
+    section = {"epochs": 2, "report_to": "mlflow", "train": {"report_to": "tensorboard", "lr": 1}}
+    assert without_keys(section, frozenset({"report_to"})) == {"epochs": 2, "train": {"lr": 1}}
