@@ -6,15 +6,16 @@ Usage: python -m bench.serve [--requests 2000] [--concurrency 1,8,32] [--max-bat
 
 Builds a classification dataset from the standard library (as bench.train
 does), trains the `small` preset on it for --steps steps, and serves it with
-the real `codemill serve` in a process of its own on 127.0.0.1 (a resolver
-that reads registry:bench@prod from a JSON file stands in for the registry).
+the real `codemill serve` in a process of its own on 127.0.0.1, as
+registry:bench@prod of a registry in a temporary local store.
 A client in this process sends --requests POST /v1/predict requests at each
 concurrency over keep-alive connections, each with 1-8 real code units; once
 with dynamic batching (--max-batch-size, --max-latency-ms) and once without
 (max batch 1). Prints requests/s, inputs/s, p50/p95/p99 latency and errors per
 setting, and the ratio batched/unbatched at the highest concurrency (target
 >= 3x with p95 < 250 ms on 2 cores, zero failures). Then moves the alias to a
-second version while a load runs and counts failed requests (target 0).
+second version and rolls it back (`codemill registry alias`, `rollback`)
+while a load runs, and counts failed requests (target 0).
 """
 
 from __future__ import annotations
@@ -39,6 +40,21 @@ from bench.serve_load import HEADER, LoadResult, run_load
 from bench.train import build_dataset
 
 REFERENCE = "registry:bench@prod"
+CODEMILL = [sys.executable, "-m", "codemill"]
+
+
+def store_env(store: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "CODEMILL_STORAGE__BACKEND": "local",
+        "CODEMILL_STORAGE__ROOT": str(store),
+    }
+
+
+def registry(store: Path, *arguments: str) -> None:
+    """One `codemill registry` command on the benchmark's store."""
+    subprocess.run([*CODEMILL, "-q", "registry", *arguments], env=store_env(store), check=True)
 
 
 def train_small(root: Path, arguments: argparse.Namespace) -> tuple[Path, list[str]]:
@@ -106,21 +122,10 @@ def request_bodies(texts: list[str], count: int = 400) -> list[tuple[bytes, int]
 class Server:
     """`codemill serve` in its own process, stopped with SIGTERM."""
 
-    def __init__(self, registry: Path, log: Path, *options: str) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "bench.serve_server",
-            str(registry),
-            "serve",
-            REFERENCE,
-            "--port",
-            "0",
-        ]
+    def __init__(self, store: Path, log: Path, *options: str) -> None:
+        command = [*CODEMILL, "serve", REFERENCE, "--port", "0"]
         self.log = log.open("w+")
-        self.process = subprocess.Popen(
-            [*command, *options], stderr=self.log, env={**os.environ, "HF_HUB_OFFLINE": "1"}
-        )
+        self.process = subprocess.Popen([*command, *options], stderr=self.log, env=store_env(store))
         self.port = self._port()
         while self.get("/readyz")[0] != 200:
             time.sleep(0.2)
@@ -183,16 +188,11 @@ def measure(
 
 
 def swap_under_load(
-    registry: Path, second: Path, root: Path, bodies: list[tuple[bytes, int]], arguments: argparse.Namespace
+    store: Path, root: Path, bodies: list[tuple[bytes, int]], arguments: argparse.Namespace
 ) -> None:
-    table = json.loads(registry.read_text(encoding="utf-8"))
+    """prod moves to version 2 and is rolled back to 1 while a load runs; no request may fail."""
     server = Server(
-        registry,
-        root / "swap.log",
-        "--max-batch-size",
-        str(arguments.max_batch_size),
-        "--poll-seconds",
-        "0.5",
+        store, root / "swap.log", "--max-batch-size", str(arguments.max_batch_size), "--poll-seconds", "0.5"
     )
     outcome: dict[str, LoadResult] = {}
     load = threading.Thread(
@@ -203,12 +203,14 @@ def swap_under_load(
     )
     load.start()
     time.sleep(2.0)
-    table["versions"]["2"], table["aliases"]["prod"] = str(second), 2
-    registry.write_text(json.dumps(table), encoding="utf-8")
+    registry(store, "alias", "bench", "prod", "2", "--reason", "benchmark: swap under load")
     moved = time.perf_counter()
     while json.loads(server.get("/v1/model")[1]).get("version") != 2:
         time.sleep(0.1)
     switched = time.perf_counter() - moved
+    registry(store, "rollback", "bench", "prod", "--reason", "benchmark: rollback under load")
+    while json.loads(server.get("/v1/model")[1]).get("version") != 1:
+        time.sleep(0.1)
     load.join()
     code = server.stop()
     result = outcome["load"]
@@ -216,7 +218,8 @@ def swap_under_load(
     versions = dict(sorted(result.versions.items()))
     print(
         f"alias swap under load: {len(result.latencies_ms)} requests at concurrency 8, {failed} failed, "
-        f"answers by version {versions}, version 2 served {switched:.1f} s after the alias moved, "
+        f"answers by version {versions}, version 2 served {switched:.1f} s after the alias moved "
+        "(then rolled back to 1), "
         f"p95 {p95_of(result):.1f} ms, exit code after SIGTERM {code}"
     )
 
@@ -247,10 +250,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="codemill-bench-serve-") as tmp:
         root = Path(tmp)
         folder, texts = train_small(root, arguments)
-        registry = root / "registry.json"
-        registry.write_text(
-            json.dumps({"name": "bench", "versions": {"1": str(folder)}, "aliases": {"prod": 1}})
-        )
+        store = root / "store"
+        registry(store, "register", str(folder), "--name", "bench", "--alias", "prod")
+        registry(store, "register", str(shutil.copytree(folder, root / "v2")), "--name", "bench")
         bodies = request_bodies(texts)
         threads = ["--threads", str(arguments.threads)] if arguments.threads else []
         print(f"server: codemill serve on 127.0.0.1, 1 worker, {os.cpu_count()} CPUs, client in this process")
@@ -264,7 +266,7 @@ def main() -> None:
             ("unbatched (max 1)", 1),
         ):
             server = Server(
-                registry,
+                store,
                 root / f"serve-{size}.log",
                 "--max-batch-size",
                 str(size),
@@ -284,7 +286,7 @@ def main() -> None:
             f"ratio batched/unbatched at concurrency {top}: {ratio:.2f}x (target >= 3x), "
             f"batched p95 {p95_of(batched):.1f} ms (target < 250 ms), failed requests {errors} (target 0)"
         )
-        swap_under_load(registry, shutil.copytree(folder, root / "v2"), root, bodies, arguments)
+        swap_under_load(store, root, bodies, arguments)
 
 
 if __name__ == "__main__":

@@ -73,9 +73,12 @@ class ModelSource:
 
     kind: Literal["storage", "local"]
     location: str  # the stored model's name, or the folder's absolute path
+    scope: str = ""  # the storage prefix a stored model lives under, e.g. 'pipelines/RUN_ID' ('': the root)
 
     def __str__(self) -> str:
-        return f"models/{self.location}" if self.kind == "storage" else self.location
+        if self.kind == "local":
+            return self.location
+        return f"{self.scope.rstrip('/')}/models/{self.location}" if self.scope else f"models/{self.location}"
 
 
 @dataclass(frozen=True, kw_only=True)

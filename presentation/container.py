@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dependency_injector import containers, providers
@@ -192,6 +192,53 @@ def build_model_resolver(registry: ModelRegistry, runs: RunRepository, cache_dir
     from codemill.infrastructure.registry.storage_model_resolver import StorageModelResolver
 
     return StorageModelResolver(registry, runs, cache_dir)
+
+
+def pipeline_registration(
+    settings: Settings,
+    store: ArtifactStore,
+    mover: AliasMover,
+    user: str,
+    versions: Mapping[str, str],
+) -> Callable[[str], RegisterModel]:
+    """For a pipeline run id, RegisterModel reading the run's models, run records and validations under
+    `pipelines/RUN_ID/`; the new versions go to the registry at the root of the storage, as always."""
+
+    def build(run_id: str) -> RegisterModel:
+        from codemill.infrastructure.registry.storage_model_registry import StorageModelRegistry
+        from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
+
+        PipelineRuns(store).stored_config(run_id)  # a one-line error for a run that does not exist
+        scope = f"{PIPELINES}/{run_id}"
+        child = Container()
+        child.settings.override(providers.Object(settings))
+        child.artifact_store.override(providers.Object(ScopedArtifactStore(store, scope)))
+        return RegisterModel(
+            registry=StorageModelRegistry(store, models_root=f"{scope}/models"),
+            lineage=child.model_lineage(),
+            runs=child.runs(),
+            mover=mover,
+            user=user,
+            versions=versions,
+            scope=scope,
+        )
+
+    return build
+
+
+def scoped_datasets(settings: Settings, store: ArtifactStore) -> Callable[[str], DatasetRepository]:
+    """For a storage prefix (a pipeline run's), the dataset repository of the datasets under it."""
+
+    def build(scope: str) -> DatasetRepository:
+        from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
+
+        child = Container()
+        child.settings.override(providers.Object(settings))
+        child.artifact_store.override(providers.Object(ScopedArtifactStore(store, scope)))
+        repository: DatasetRepository = child.datasets()
+        return repository
+
+    return build
 
 
 def registry_user() -> str:
@@ -474,6 +521,14 @@ class Container(containers.DeclarativeContainer):
         user=current_user,
         versions=library_versions,
     )
+    register_from_pipeline = providers.Callable(
+        pipeline_registration,
+        settings=settings,
+        store=artifact_store,
+        mover=alias_mover,
+        user=current_user,
+        versions=library_versions,
+    )
     set_alias = providers.Factory(SetAlias, registry=model_registry, mover=alias_mover)
     promote_model = providers.Factory(PromoteModel, registry=model_registry, mover=alias_mover)
     rollback_alias = providers.Factory(RollbackAlias, registry=model_registry, mover=alias_mover)
@@ -498,6 +553,7 @@ class Container(containers.DeclarativeContainer):
         loader=model_loader,
         datasets=datasets,
         featurizer=input_featurizer,
+        scoped_datasets=providers.Callable(scoped_datasets, settings=settings, store=artifact_store),
     )
     monitor_drift = providers.Factory(
         MonitorDrift,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from codemill.domain.errors import CodemillError, InputError
@@ -49,17 +49,23 @@ class ReferenceBuilder:
         loader: ModelLoader,
         datasets: DatasetRepository,
         featurizer: InputFeaturizer,
+        scoped_datasets: Callable[[str], DatasetRepository] | None = None,
     ) -> None:
+        """`scoped_datasets`: the datasets under a storage prefix (a pipeline run's), for a model whose
+        lineage records one (`scope`)."""
         self._resolver = resolver
         self._lineage = lineage
         self._loader = loader
         self._datasets = datasets
         self._featurizer = featurizer
+        self._scoped_datasets = scoped_datasets
 
     def build(self, *, model: str, dataset: str | None, split: str, limit: int) -> Reference:
         resolved = self._resolver.resolve(model)
         name = dataset or self._trained_on(resolved)
-        codes = [sample.text for sample in self._datasets.samples(name, split, limit=limit)]
+        codes = [
+            sample.text for sample in self._datasets_of(resolved, dataset).samples(name, split, limit=limit)
+        ]
         if not codes:
             raise InputError(f"the {split} split of dataset {name!r} is empty: choose another with --split")
         log.info("reference: %d samples of %s/%s, measured with %s", len(codes), name, split, model)
@@ -88,6 +94,15 @@ class ReferenceBuilder:
         for start in range(0, len(codes), _BATCH):
             predictions += runner.predict(codes[start : start + _BATCH])
         return predictions
+
+    def _datasets_of(self, model: ResolvedModel, asked: str | None) -> DatasetRepository:
+        """The datasets at the root, or under the scope the lineage records for the model's own dataset
+        (a model registered from a pipeline run)."""
+        scope = model.lineage.get("scope")
+        if asked is None and isinstance(scope, str) and scope and self._scoped_datasets is not None:
+            scoped: DatasetRepository = self._scoped_datasets(scope)
+            return scoped
+        return self._datasets
 
     def _trained_on(self, model: ResolvedModel) -> str:
         recorded = model.lineage.get("dataset")

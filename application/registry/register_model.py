@@ -72,7 +72,10 @@ class RegisterModel:
         user: str,
         versions: Mapping[str, str],
         clock: Callable[[], str] = utc_now,
+        scope: str = "",
     ) -> None:
+        """`scope`: the storage prefix the models and runs read here live under ('' for the root, else
+        e.g. 'pipelines/RUN_ID'); it names the source in version.json."""
         self._registry = registry
         self._lineage = lineage
         self._runs = runs
@@ -80,6 +83,7 @@ class RegisterModel:
         self._user = user
         self._versions = dict(versions)
         self._clock = clock
+        self._scope = scope
 
     def execute(self, request: RegisterRequest) -> RegisterResult:
         check_model_name(request.name)
@@ -111,7 +115,7 @@ class RegisterModel:
         """A model in storage (`models/NAME` or NAME) wins over a local folder of the same name."""
         stored = model.removeprefix(STORED_PREFIX)
         if NAME_PATTERN.fullmatch(stored) and self._published(stored):
-            return ModelSource(kind="storage", location=stored)
+            return ModelSource(kind="storage", location=stored, scope=self._scope)
         if model.startswith(STORED_PREFIX):
             raise ArtifactNotFoundError(f"model {model!r} is not published in storage ({self._known()})")
         folder = Path(model).expanduser()
@@ -143,6 +147,7 @@ class RegisterModel:
             "name": request.name,
             "version": None,
             "source": {"kind": source.kind, "location": str(source)},
+            "scope": self._scope or None,  # where the run, dataset and corpus named below live in storage
             **{name: lineage.get(name) for name in LINEAGE_FIELDS},
             "metrics": dict(lineage.get("metrics") or {}),
             "trained_with": lineage.get("trained_with"),

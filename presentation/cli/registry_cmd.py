@@ -11,6 +11,8 @@ from codemill.presentation.cli import registry_output as render
 from codemill.presentation.cli.options import json_option
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from codemill.application.registry.promote_model import PromoteModel
     from codemill.application.registry.register_model import RegisterModel
     from codemill.application.registry.registry_catalog import RegistryCatalog
@@ -41,6 +43,12 @@ def registry_group() -> None:
 @click.argument("model")
 @click.option("--name", required=True, help="Registry model name (letters, digits, '.', '-', '_').")
 @click.option("--alias", help="Point this alias at the new version (e.g. staging).")
+@click.option(
+    "--pipeline",
+    "run_id",
+    metavar="RUN_ID",
+    help="MODEL is a model of this pipeline run (teacher, student), with its run's lineage.",
+)
 @_reason
 @json_option
 @inject
@@ -48,19 +56,24 @@ def register_command(
     model: str,
     name: str,
     alias: str | None,
+    run_id: str | None,
     reason: str,
     as_json: bool,
     use_case: RegisterModel = Provide["register_model"],
+    from_pipeline: Callable[[str], RegisterModel] = Provide["register_from_pipeline"],
 ) -> None:
     """Copy MODEL (models/NAME, a model name in storage, or a local folder) in as a new version.
 
     \b
     Examples:
       codemill registry register r1 --name kinds
+      codemill registry register student --pipeline 20261205T001030Z-c716d9f3 --name complexity
       codemill registry register ./exported-model --name kinds --alias staging --json
     """
     from codemill.application.registry.register_model import RegisterRequest
 
+    if run_id is not None:
+        use_case = from_pipeline(run_id)
     result = use_case.execute(RegisterRequest(model=model, name=name, alias=alias, reason=reason))
     render.registered(result, as_json)
 

@@ -145,6 +145,17 @@ def test_pipeline_killed_in_training_resumes_to_a_complete_verified_run(tmp_path
         check=True,
     )
     assert json.loads(listing.stdout)["pipelines"][0]["status"] == "finished"
+    registered = subprocess.run(
+        [*command[:-2], "registry", "register", "student", "--pipeline", run_id, "--name", "sums", "--json"],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert registered.returncode == 0, registered.stderr.decode(errors="replace")[-2000:]
+    record = json.loads(registered.stdout)["record"]
+    assert record["source"]["location"] == f"pipelines/{run_id}/models/student"
+    assert record["run"]["name"] == "student" and record["validation"]["passed"] is True
+    assert verify_manifest(store, "registry/sums/versions/1").ok
 
 
 def wait_for(found, timeout: float = 300.0):  # type: ignore[no-untyped-def]
