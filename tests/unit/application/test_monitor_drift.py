@@ -190,3 +190,35 @@ def test_resolved_model_is_the_one_the_featurizer_reads() -> None:
     world.monitor.execute(DriftRequest(name="kinds", thresholds=THRESHOLDS))
     loaded: list[ResolvedModel] = world.loader.loaded
     assert [(m.name, m.version, m.fingerprint) for m in loaded] == [("kinds", 1, "sha256-of-version-1")]
+
+
+class _PipelineModelResolver(ModelResolver):
+    """A registry version registered from a pipeline run: its lineage names the run's scope."""
+
+    def resolve(self, reference: str) -> ResolvedModel:
+        lineage = {"dataset": {"name": "task"}, "scope": "pipelines/R1"}
+        return ResolvedModel(reference=reference, folder="/models/c-1", name="c", version=1, lineage=lineage)
+
+    def current_version(self, name: str, alias: str) -> int | None:
+        return 1
+
+
+def test_a_model_registered_from_a_pipeline_run_is_compared_with_its_run_s_dataset() -> None:
+    scoped: list[str] = []
+
+    def datasets_under(scope: str) -> SplitDatasets:
+        scoped.append(scope)
+        return SplitDatasets({"task": {"validation": REFERENCE[:5]}})
+
+    builder = ReferenceBuilder(
+        resolver=_PipelineModelResolver(),
+        lineage=FixedLineage({}),
+        loader=LengthLoader(),
+        datasets=SplitDatasets({"task": {"validation": REFERENCE}}),  # a root dataset of the same name
+        featurizer=WordFeaturizer(),
+        scoped_datasets=datasets_under,
+    )
+    found = builder.build(model="registry:c/1", dataset=None, split="validation", limit=100)
+    assert scoped == ["pipelines/R1"] and len(found.records) == 5
+    named = builder.build(model="registry:c/1", dataset="task", split="validation", limit=100)
+    assert len(named.records) == len(REFERENCE) and scoped == ["pipelines/R1"]  # --reference: the root

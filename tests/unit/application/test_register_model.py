@@ -116,3 +116,23 @@ def test_an_alias_given_at_registration_moves_to_the_new_version() -> None:
         (1, 2, "register"),
     ]
     assert registry.history("kinds", "staging")[1].reason == "retrained"
+
+
+def test_a_scoped_registration_names_where_its_model_lives() -> None:
+    registry = MemoryModelRegistry()
+    runs = MemoryRuns()
+    runs.exported.setdefault("student", ("/fetched/student", {}))
+    register = RegisterModel(
+        registry=registry,
+        lineage=FixedLineage({"student": LINEAGE}),
+        runs=runs,
+        mover=AliasMover(registry, user="ada"),
+        user="ada",
+        versions={},
+        scope="pipelines/20261205T001030Z-c716d9f3",
+    )
+    result = register.execute(RegisterRequest(model="student", name="complexity"))
+    assert result.source == "pipelines/20261205T001030Z-c716d9f3/models/student"
+    record = registry.version("complexity", 1).record
+    assert record["scope"] == "pipelines/20261205T001030Z-c716d9f3"
+    assert record["source"] == {"kind": "storage", "location": result.source}
