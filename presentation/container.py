@@ -206,13 +206,10 @@ def pipeline_registration(
 
     def build(run_id: str) -> RegisterModel:
         from codemill.infrastructure.registry.storage_model_registry import StorageModelRegistry
-        from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
 
         PipelineRuns(store).stored_config(run_id)  # a one-line error for a run that does not exist
         scope = f"{PIPELINES}/{run_id}"
-        child = Container()
-        child.settings.override(providers.Object(settings))
-        child.artifact_store.override(providers.Object(ScopedArtifactStore(store, scope)))
+        child = scoped_container(settings, store, scope)
         return RegisterModel(
             registry=StorageModelRegistry(store, models_root=f"{scope}/models"),
             lineage=child.model_lineage(),
@@ -230,15 +227,20 @@ def scoped_datasets(settings: Settings, store: ArtifactStore) -> Callable[[str],
     """For a storage prefix (a pipeline run's), the dataset repository of the datasets under it."""
 
     def build(scope: str) -> DatasetRepository:
-        from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
-
-        child = Container()
-        child.settings.override(providers.Object(settings))
-        child.artifact_store.override(providers.Object(ScopedArtifactStore(store, scope)))
-        repository: DatasetRepository = child.datasets()
+        repository: DatasetRepository = scoped_container(settings, store, scope).datasets()
         return repository
 
     return build
+
+
+def scoped_container(settings: Settings, store: ArtifactStore, scope: str) -> Container:
+    """A container whose storage is `store` under the prefix `scope` (a pipeline run's)."""
+    from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
+
+    child = Container()
+    child.settings.override(providers.Object(settings))
+    child.artifact_store.override(providers.Object(ScopedArtifactStore(store, scope)))
+    return child
 
 
 def registry_user() -> str:
@@ -362,11 +364,7 @@ def pipeline_scope(settings: Settings, store: ArtifactStore, work_dir: str) -> C
     """For a run id, the use cases of a container whose storage and work folder are the run's own."""
 
     def scope(run_id: str) -> PipelineScope:
-        from codemill.infrastructure.storage.scoped_store import ScopedArtifactStore
-
-        child = Container()
-        child.settings.override(providers.Object(settings))
-        child.artifact_store.override(providers.Object(ScopedArtifactStore(store, f"{PIPELINES}/{run_id}")))
+        child = scoped_container(settings, store, f"{PIPELINES}/{run_id}")
         child.work_dir.override(providers.Object(os.path.join(work_dir, PIPELINES, run_id)))
         datasets = child.datasets()
         return PipelineScope(

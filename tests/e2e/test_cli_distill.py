@@ -3,7 +3,6 @@
 import json
 import shutil
 import sysconfig
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,7 @@ STDLIB = Path(sysconfig.get_paths()["stdlib"])
 BUDGET = ("--max-steps", "4", "--eval-every", "4", "--batch-size", "8", "--max-input-length", "64")
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/e2e/conftest.py
 
 
 @pytest.fixture

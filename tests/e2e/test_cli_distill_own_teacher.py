@@ -1,7 +1,6 @@
 """`codemill distill --teacher ./folder`: a teacher made with transformers, never published to storage."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,7 @@ from tests.support.own_teacher import save_t5_teacher, write_code_file
 BUDGET = ("--max-steps", "4", "--eval-every", "4", "--batch-size", "8", "--max-input-length", "32")
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/e2e/conftest.py
 
 
 def test_distill_from_a_local_teacher_folder(
