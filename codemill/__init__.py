@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         UserFile,
     )
     from codemill.application.distillation.distill_model import DistillModel, DistillRequest, DistillResult
+    from codemill.application.export.export_model import ExportModel, ExportModelRequest, ExportModelResult
     from codemill.application.monitoring.monitor_drift import DriftRequest, DriftResult, MonitorDrift
     from codemill.application.pipeline.plan import PipelinePlan
     from codemill.application.pipeline.run_pipeline import PipelineRequest, PipelineResult, RunPipeline
@@ -89,6 +90,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     f"{_APP}.training.train_model": ("TrainModel", "TrainRequest", "TrainResult"),
     f"{_APP}.distillation.distill_model": ("DistillModel", "DistillRequest", "DistillResult"),
     f"{_APP}.validation.validate_model": ("ValidateModel", "ValidateRequest", "ValidationReport"),
+    f"{_APP}.export.export_model": ("ExportModel", "ExportModelRequest", "ExportModelResult"),
     f"{_APP}.checkpoints.manage_checkpoints": (
         "ManageCheckpoints",
         "CleanupRequest",
@@ -144,6 +146,9 @@ __all__ = [
     "DriftRequest",
     "DriftResult",
     "DriftThresholds",
+    "ExportModel",
+    "ExportModelRequest",
+    "ExportModelResult",
     "ExportResult",
     "InputError",
     "IntegrityError",

@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from codemill.domain.errors import InputError
+from codemill.domain.lora import parse_lora_spec
 
 Precision = Literal["auto", "fp32", "bf16", "fp16"]
 Mode = Literal["min", "max"]
@@ -18,6 +19,9 @@ REPORT_TO: tuple[ReportTo, ...] = ("none", "tensorboard", "mlflow")
 # Field metadata of a setting that changes where a run is reported, not what it trains: config hashes
 # leave it out, so changing it keeps a run's checkpoints (and a pipeline's finished steps).
 NOT_HASHED = MappingProxyType({"hashed": False})
+# Field metadata of a setting added after runs were made: hashed only when it differs from its default,
+# so the runs made before it keep their config hashes (and resume).
+HASHED_WHEN_SET = MappingProxyType({"hashed": "when_set"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,7 +35,8 @@ class TrainingConfig:
     the target is code); `mode` says whether lower or higher is better
     (default: min for loss, max otherwise). `report_to` also sends the logged
     metrics to transformers' TensorBoard or MLflow integration; it is no part
-    of the config hash.
+    of the config hash. `lora` (see `codemill.domain.lora`) freezes the model
+    and trains low-rank adapters, merged into the weights at export.
     """
 
     model: str = "tiny"  # a preset or a hub name / local path
@@ -60,6 +65,8 @@ class TrainingConfig:
     generation_max_length: int = 64
     num_beams: int = 1
     max_eval_samples: int | None = None
+    # '' trains every weight; 'r=8,alpha=16,dropout=0.05[,targets=q,v]' trains LoRA adapters
+    lora: str = field(default="", metadata=HASHED_WHEN_SET)
     report_to: ReportTo = field(default="none", metadata=NOT_HASHED)
 
     def __post_init__(self) -> None:
@@ -81,6 +88,7 @@ class TrainingConfig:
         broken = [message for message, ok in checks.items() if not ok]
         if broken:
             raise InputError("invalid training config: " + "; ".join(broken))
+        parse_lora_spec(self.lora)  # a malformed spec fails here, in one line
 
     def monitored(self, default_metric: str) -> tuple[str, Mode]:
         """The metric to monitor and its direction."""
@@ -116,3 +124,6 @@ class TrainingOutcome:
     best_model_dir: str | None = None  # the best model alone (weights, config, tokenizer), ready to export
     # Files the trainer wrote in the run's folder that join the published run (paths relative to it).
     run_files: tuple[str, ...] = ()
+    # A LoRA run: trainable and total parameters, the trainable fraction, and the figures of the merge
+    # check made at export (max abs differences of logits: merged vs adapted, vs base, vs reloaded).
+    lora: Mapping[str, float] = field(default_factory=dict)

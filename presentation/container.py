@@ -19,6 +19,7 @@ from codemill.application.checkpoints.manage_checkpoints import ManageCheckpoint
 from codemill.application.collection.collect_data import CollectData
 from codemill.application.datasets.build_dataset import BuildDataset
 from codemill.application.distillation.distill_model import DistillModel
+from codemill.application.export.export_model import ExportModel
 from codemill.application.monitoring.monitor_drift import MonitorDrift
 from codemill.application.monitoring.prediction_log import PredictionLog
 from codemill.application.monitoring.reference import ReferenceBuilder
@@ -46,6 +47,7 @@ from codemill.domain.ports.deduplicator import Deduplicator
 from codemill.domain.ports.drift_statistics import DriftStatistics
 from codemill.domain.ports.input_featurizer import InputFeaturizer
 from codemill.domain.ports.metrics_tracker import MetricsTracker
+from codemill.domain.ports.model_exporter import ModelExporter
 from codemill.domain.ports.model_inspector import ModelInspector
 from codemill.domain.ports.model_lineage import ModelLineage
 from codemill.domain.ports.model_loader import ModelLoader
@@ -188,6 +190,12 @@ def build_model_lineage(store: ArtifactStore, runs: RunRepository) -> ModelLinea
     return StorageModelLineage(store, runs)
 
 
+def build_model_exporter() -> ModelExporter:
+    from codemill.infrastructure.export.torch_onnx_model_exporter import TorchOnnxModelExporter
+
+    return TorchOnnxModelExporter()
+
+
 def build_model_resolver(registry: ModelRegistry, runs: RunRepository, cache_dir: str) -> ModelResolver:
     from codemill.infrastructure.registry.storage_model_resolver import StorageModelResolver
 
@@ -299,9 +307,11 @@ def build_model_inspector() -> ModelInspector:
 def build_model_loader(
     device: str = "auto", threads: int | None = None, max_new_tokens: int | None = None
 ) -> ModelLoader:
+    from codemill.infrastructure.export.onnx_model_loader import OnnxModelLoader
     from codemill.infrastructure.inference.hf_model_loader import HfModelLoader
 
-    return HfModelLoader(device=device, threads=threads, max_new_tokens=max_new_tokens)
+    torch_loader = HfModelLoader(device=device, threads=threads, max_new_tokens=max_new_tokens)
+    return OnnxModelLoader(torch_loader, threads=threads, max_new_tokens=max_new_tokens)
 
 
 def build_serving_metrics() -> ServingMetrics:
@@ -489,6 +499,17 @@ class Container(containers.DeclarativeContainer):
         plotter=plotter,
         folder_store=providers.Object(local_folder_store),
         syntax_checker=syntax_checker,
+    )
+    # Export: a model to ONNX, checked for parity before it is published
+    model_exporter = providers.Singleton(build_model_exporter)
+    export_model = providers.Factory(
+        ExportModel,
+        resolver=model_resolver,
+        lineage=model_lineage,
+        datasets=datasets,
+        exporter=model_exporter,
+        store=artifact_store,
+        workdir=work_dir,
     )
     manage_checkpoints = providers.Factory(
         ManageCheckpoints,

@@ -13,6 +13,7 @@ TRAINING_LIBRARIES = (
     "datasets",
     "tokenizers",
     "safetensors",
+    "peft",
 )
 
 

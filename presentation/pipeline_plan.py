@@ -62,7 +62,9 @@ def build_plan(config: Mapping[str, Any]) -> PipelinePlan:
 def _distill(config: Mapping[str, Any], train: Mapping[str, Any]) -> DistillRequest:
     section = config["distill"]
     student = str(section["student"])
-    budget = training_config({**train, **section["train"], "model": student}, where="distill.train")
+    # The student trains in full unless distill.train asks for LoRA itself.
+    student_train = {**train, "lora": "", **section["train"], "model": student}
+    budget = training_config(student_train, where="distill.train")
     options = distillation_config(section["options"], where="distill.options")
     return DistillRequest(
         teacher=TEACHER, dataset=DATASET, name=STUDENT, student=student, config=budget, distillation=options

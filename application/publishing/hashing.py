@@ -11,7 +11,11 @@ from typing import Any
 
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if _hashed(f)}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if _hashed(f) and not _unset_and_new(f, getattr(value, f.name))
+        }
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, list | tuple):
@@ -24,7 +28,8 @@ def _plain(value: Any) -> Any:
 def config_hash(*parts: Any) -> str:
     """sha256 (first 16 hex digits) of a canonical JSON rendering of `parts`.
 
-    A dataclass field whose metadata says `hashed: False` (domain.training.NOT_HASHED) is left out.
+    A dataclass field whose metadata says `hashed: False` (domain.training.NOT_HASHED) is left out;
+    one that says `hashed: 'when_set'` (HASHED_WHEN_SET) is left out while it holds its default.
     """
     text = json.dumps([_plain(p) for p in parts], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -42,6 +47,10 @@ def without_keys(settings: Mapping[str, Any], names: frozenset[str]) -> dict[str
         for key, value in settings.items()
         if key not in names
     }
+
+
+def _unset_and_new(field: dataclasses.Field[Any], value: Any) -> bool:
+    return bool(field.metadata.get("hashed") == "when_set" and value == field.default)
 
 
 def _hashed(field: dataclasses.Field[Any]) -> bool:

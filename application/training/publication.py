@@ -158,6 +158,7 @@ class RunPublisher:
             "metrics": dict(outcome.metrics),
             "samples_per_second": outcome.samples_per_second,
             "model": f"models/{name}" if model_manifest is not None else None,
+            "lora": dict(outcome.lora) or None,
             **dict(record or {}),
         }
         files = {**tracker.files(), **_run_files(Path(job.output_dir), outcome.run_files)}

@@ -11,6 +11,7 @@ from transformers import Trainer
 
 from codemill.domain.errors import IntegrityError
 from codemill.infrastructure.training.encoding import EncodedSplits
+from codemill.infrastructure.training.lora_adapters import is_adapted, load_adapter_weights
 from codemill.infrastructure.training.metric_functions import CodeTargetScoring, unprefixed
 
 _SINGLE_FILE = "model.safetensors"
@@ -39,7 +40,11 @@ def evaluate_checkpoint(
 
 
 def load_weights(model: nn.Module, folder: Path) -> None:
-    """Safetensors weights, one file or shards listed in the index; tied duplicates may be absent."""
+    """Safetensors weights, one file or shards listed in the index; tied duplicates may be absent.
+    An adapted (LoRA) model takes the checkpoint's adapters."""
+    if is_adapted(model):
+        load_adapter_weights(model, folder)
+        return
     index = folder / _INDEX
     if index.is_file():
         shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from transformers import PrinterCallback, Trainer, TrainerCallback
 
 from codemill.domain.checkpoint_policy import best_checkpoint
+from codemill.domain.errors import IntegrityError
 from codemill.domain.ports.model_trainer import TrainingJob
 from codemill.domain.ports.progress import ProgressReporter
 from codemill.domain.ports.syntax_checker import SyntaxChecker
@@ -22,6 +23,8 @@ from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointM
 from codemill.infrastructure.training.encoding import collator
 from codemill.infrastructure.training.final_evaluation import evaluate_checkpoint
 from codemill.infrastructure.training.guarded_trainers import GuardedSeq2SeqTrainer, GuardedTrainer
+from codemill.infrastructure.training.lora_adapters import is_adapted, parameter_figures
+from codemill.infrastructure.training.lora_merge import export_merged_model
 from codemill.infrastructure.training.metric_functions import (
     CodeTargetScoring,
     code_target_scoring,
@@ -49,7 +52,9 @@ class HfModelTrainer:
     - without a validation split nothing is measured during training and
       the latest checkpoint counts as the best;
     - the best checkpoint's model alone (weights, config, tokenizer; no trainer
-      state) is copied to `output_dir/best_model/` (`best_model_dir`);
+      state) is copied to `output_dir/best_model/` (`best_model_dir`); a LoRA
+      run's adapters are merged into it first, the merge checked on validation
+      inputs (see `lora_merge`), and the adapter files kept in `adapter/`;
     - an interrupted run returns at once: no final evaluation (`metrics`
       empty), no `best_model_dir`;
     - `extra_callbacks` join the Trainer's (for monitoring, and for tests);
@@ -110,9 +115,12 @@ class HfModelTrainer:
         last = saved[-1] if saved else None
         best = best_checkpoint(saved, run.metric, run.mode) if run.splits.validation is not None else last
         final, best_model_dir = {}, None
+        lora = parameter_figures(run.model) if is_adapted(run.model) else {}
         if best is not None and not flags.interrupted:
             final = evaluate_checkpoint(trainer, run.model, Path(best.location), run.splits, code)
-            best_model_dir = _export(trainer, Path(best.location), Path(job.output_dir) / BEST_MODEL)
+            target = Path(job.output_dir) / BEST_MODEL
+            best_model_dir, merge = _export(trainer, run, Path(best.location), target)
+            lora.update(merge)
         return TrainingOutcome(
             best=best,
             last=last,
@@ -124,6 +132,7 @@ class HfModelTrainer:
             samples_per_second=float(result.metrics.get("train_samples_per_second", 0.0)),
             best_model_dir=best_model_dir,
             run_files=_run_files(Path(job.output_dir), distillation),
+            lora=lora,
         )
 
     def _trainer(
@@ -211,11 +220,33 @@ def _run_files(run_dir: Path, distillation: Distillation | None) -> tuple[str, .
     return (Path(distillation.log_file).relative_to(run_dir).as_posix(),)
 
 
-def _export(trainer: Trainer, checkpoint: Path, target: Path) -> str:
+def _export(
+    trainer: Trainer, run: PreparedRun, checkpoint: Path, target: Path
+) -> tuple[str, dict[str, float]]:
+    """The best model folder, and for a LoRA run the figures of its merge check (rank 0 only)."""
+    figures: dict[str, float] = {}
+    refused: IntegrityError | None = None
     if trainer.is_world_process_zero():
-        export_best_model(checkpoint, target)
+        if is_adapted(run.model):
+            batch = _check_batch(trainer, run)
+            try:
+                figures = export_merged_model(run.model, checkpoint, target, batch, run.kind)
+            except IntegrityError as exc:  # raised once every rank is past the barrier, so none waits on
+                refused = exc
+        else:
+            export_best_model(checkpoint, target)
     trainer.accelerator.wait_for_everyone()
-    return str(target)
+    if refused is not None:
+        raise refused
+    return str(target), figures
+
+
+def _check_batch(trainer: Trainer, run: PreparedRun, size: int = 8) -> dict[str, Any]:
+    """The first inputs of the validation split (else test, else train), collated as in training."""
+    splits = run.splits
+    split = next(s for s in (splits.validation, splits.test, splits.train) if s is not None and len(s))
+    batch: dict[str, Any] = trainer.data_collator([split[index] for index in range(min(size, len(split)))])
+    return batch
 
 
 def _history(log_history: Sequence[Mapping[str, Any]]) -> tuple[dict[str, float], ...]:

@@ -58,6 +58,9 @@ def _load(
         model = auto.from_pretrained(
             source,
             local_files_only=local_only,
+            # with peft installed, the Auto classes look for an adapter_config.json on the hub without
+            # passing local_files_only on (minutes of retries offline): say it to that lookup too
+            adapter_kwargs={"local_files_only": local_only},
             use_safetensors=True,
             trust_remote_code=False,
             **head_options,

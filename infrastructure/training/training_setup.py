@@ -10,6 +10,7 @@ from transformers import PreTrainedModel, PreTrainedTokenizerBase, set_seed
 
 from codemill.domain.errors import InputError
 from codemill.domain.evaluation_metrics import DEFAULT_METRIC
+from codemill.domain.lora import parse_lora_spec
 from codemill.domain.ports.model_trainer import TrainingJob
 from codemill.domain.training import Mode
 from codemill.infrastructure.training.checkpoint_manager import LocalCheckpointManager
@@ -21,6 +22,7 @@ from codemill.infrastructure.training.encoding import (
     load_splits,
     load_tokenizer,
 )
+from codemill.infrastructure.training.lora_adapters import with_lora
 from codemill.infrastructure.training.metric_functions import measured
 from codemill.infrastructure.training.model_needs import ModelNeeds, TaskKind, task_kind
 from codemill.infrastructure.training.model_presets import load_model
@@ -42,7 +44,7 @@ def prepare_run(
     """Load and check the inputs, cheapest first, so that a bad one fails before any model is built.
 
     `build_model` makes the model from `job.config.model` (a distillation student may be built from
-    its teacher)."""
+    its teacher); with `job.config.lora` it is frozen and gets LoRA adapters."""
     tokenizer = load_tokenizer(job.dataset_dir)
     raw = load_splits(job.dataset_dir)
     kind = task_kind(job.task, raw["train"].column_names)
@@ -55,6 +57,9 @@ def prepare_run(
     names = _label_names(job, label_names(raw["train"], kind))
     set_seed(job.config.seed)  # the initial weights of a from-scratch preset follow the seed
     model = build_model(job.config.model, _needs(job, kind, tokenizer, names))
+    spec = parse_lora_spec(job.config.lora)
+    if spec is not None:
+        model = with_lora(model, spec, kind)  # type: ignore[assignment]  # a PeftModel wraps it
     return PreparedRun(
         kind=kind,
         tokenizer=tokenizer,

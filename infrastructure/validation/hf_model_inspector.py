@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from codemill.domain.ports.model_inspector import FolderFindings
+from codemill.infrastructure.export.onnx_files import is_onnx_folder
 from codemill.infrastructure.inference.model_folder import open_model_folder
 from codemill.infrastructure.validation.folder_files import folder_findings
 from codemill.infrastructure.validation.hf_loaded_model import HfLoadedModel
+from codemill.infrastructure.validation.onnx_folder import onnx_findings
+
+if TYPE_CHECKING:
+    from codemill.infrastructure.validation.onnx_loaded_model import OnnxLoadedModel
 
 
 class HfModelInspector:
     """ModelInspector (see the port) for folders that transformers' Auto classes load.
 
     Contract, beyond the port's: sequence classifiers and encoder-decoders
-    are supported; the model is loaded in eval mode on `device`; generation
+    are supported, and classifiers exported to ONNX (`codemill export`: an
+    export.json beside the graph), checked with `onnx.checker` and run by
+    ONNX Runtime on the CPU; the model is loaded in eval mode on `device`; generation
     in the quality check is greedy, up to `generation_tokens` new tokens.
     """
 
@@ -20,8 +29,14 @@ class HfModelInspector:
         self._generation_tokens = generation_tokens
 
     def check_files(self, folder: str, *, allow_pickle: bool) -> FolderFindings:
+        if is_onnx_folder(folder):
+            return onnx_findings(folder)
         return folder_findings(folder, allow_pickle=allow_pickle)
 
-    def load(self, folder: str, *, allow_pickle: bool, device: str) -> HfLoadedModel:
+    def load(self, folder: str, *, allow_pickle: bool, device: str) -> HfLoadedModel | OnnxLoadedModel:
+        if is_onnx_folder(folder):
+            from codemill.infrastructure.validation.onnx_loaded_model import OnnxLoadedModel
+
+            return OnnxLoadedModel(folder)
         loaded = open_model_folder(folder, allow_pickle=allow_pickle, device=device)
         return HfLoadedModel(loaded, generation_tokens=self._generation_tokens)

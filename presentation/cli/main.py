@@ -11,6 +11,7 @@ from codemill.presentation.cli.corpus_cmd import corpus_group
 from codemill.presentation.cli.dataset_cmd import dataset_group
 from codemill.presentation.cli.distill_cmd import distill_command
 from codemill.presentation.cli.errors import CodemillGroup
+from codemill.presentation.cli.export_cmd import export_command
 from codemill.presentation.cli.logs import configure_logging
 from codemill.presentation.cli.monitor_cmd import monitor_group
 from codemill.presentation.cli.pipeline_cmd import pipeline_command
@@ -41,6 +42,7 @@ def cli(verbose: int, quiet: int) -> None:
       codemill train summaries --name t5 --epochs 5
       codemill distill --teacher t5 --dataset summaries --student half --name t5-half
       codemill validate t5-half --dataset summaries
+      codemill export kinds --format onnx --quantize int8
       codemill registry register t5-half --name summarizer --alias staging
       codemill serve t5-half --port 8000
       codemill monitor drift summarizer --since 24h
@@ -62,6 +64,7 @@ cli.add_command(distill_command)
 cli.add_command(runs_group)
 cli.add_command(checkpoints_group)
 cli.add_command(validate_command)
+cli.add_command(export_command)
 cli.add_command(registry_group)
 cli.add_command(pipeline_command)
 cli.add_command(serve_command)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 from dependency_injector.wiring import Provide, inject
 
+from codemill.domain.lora import SPEC_HELP
 from codemill.domain.training import PRESETS
 from codemill.presentation.cli.options import json_option
 from codemill.presentation.cli.output import emit_json, render_table
@@ -29,6 +31,13 @@ if TYPE_CHECKING:
     help=f"A from-scratch preset ({', '.join(PRESETS)}) or a hub name / local path.",
 )
 @training_options
+@click.option(
+    "--lora",
+    default="",
+    metavar="SPEC",
+    help=f"Train LoRA adapters only ({SPEC_HELP}); targets default to q,v (T5) or query,value (BERT, "
+    "RoBERTa); the export merges them into the model, checked, and keeps them in adapter/.",
+)
 @click.option("--resume", is_flag=True, help="Continue the run NAME from its latest valid checkpoint.")
 @json_option
 @inject
@@ -38,6 +47,7 @@ def train_command(
     resume: bool,
     as_json: bool,
     model: str,
+    lora: str,
     use_case: TrainModel = Provide["train_model"],
     is_main_process: Callable[[], bool] = Provide["is_main_process"],
     prepare_reporter: Callable[[str], None] = Provide["prepare_reporter"],
@@ -50,12 +60,13 @@ def train_command(
       codemill train summaries --name t5-tiny --epochs 5
       codemill train cx --name cls --model small --eval-every 200 --patience 3
       codemill train cx --name cls --resume
+      codemill train cx --name lora --model ./minilm --lora r=8,alpha=16,dropout=0.05
       MLFLOW_TRACKING_URI=sqlite:///mlflow.db codemill train cx --name cls --report-to mlflow
       torchrun --nproc_per_node 2 -m codemill train cx --name ddp
     """
     from codemill.application.training.train_model import TrainRequest
 
-    config = training_config(model, budget)
+    config = dataclasses.replace(training_config(model, budget), lora=lora)
     prepare_reporter(config.report_to)
     result = use_case.execute(TrainRequest(dataset=dataset, name=name, config=config, resume=resume))
     if not is_main_process():

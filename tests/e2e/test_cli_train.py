@@ -92,3 +92,23 @@ def test_a_missing_dataset_is_one_line(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("train", "nope", "--name", "r")
     assert result.exit_code == 1
     assert "nope" in result.output and "Traceback" not in result.output
+
+
+def test_a_lora_run_publishes_the_merged_model_its_adapter_and_the_figures(
+    run_cli: RunCli, dataset: str, data_root: Path
+) -> None:
+    result = _train(run_cli, "--model", "micro", "--lora", "r=4,alpha=8", "--json")
+    assert result.exit_code == 0, result.output
+    assert run_cli("storage", "verify", "models/r1").exit_code == 0
+    assert (data_root / "models" / "r1" / "model.safetensors").is_file()
+    assert (data_root / "models" / "r1" / "adapter" / "adapter_model.safetensors").is_file()
+    record = json.loads(run_cli("runs", "show", "r1", "--json").stdout)
+    lora = record["lora"]
+    assert 0 < lora["trainable_fraction"] < 1 and lora["merge_max_abs_diff"] <= 1e-4
+    assert "LoRA:" in (data_root / "models" / "r1" / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_malformed_lora_spec_is_one_line(run_cli: RunCli, dataset: str) -> None:
+    result = run_cli("train", "kinds", "--name", "r", "--lora", "r=8,rank=2")
+    assert result.exit_code == 1
+    assert "unknown part 'rank=2'" in result.output and "Traceback" not in result.output

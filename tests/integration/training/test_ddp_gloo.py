@@ -103,3 +103,26 @@ def test_the_train_command_under_torchrun_publishes_one_run(tmp_path: Path) -> N
     assert [row["name"] for row in json.loads(codemill("runs", "ls", "--json"))["training"]] == ["ddp"]
     codemill("storage", "verify", "runs/ddp")
     codemill("storage", "verify", "models/ddp")
+
+
+LORA_WORKER = "import sys\n\nfrom tests.support.ddp_lora_worker import main\n\nmain(*sys.argv[1:4])\n"
+
+
+def test_lora_trains_under_ddp_and_rank_zero_exports_the_checked_merge(
+    classification_dir: Path, tmp_path: Path
+) -> None:
+    """The frozen weights have no gradient: DDP must still reduce the adapters' and agree on them."""
+    script, run, results = tmp_path / "lora_rank.py", tmp_path / "run", tmp_path / "results"
+    script.write_text(LORA_WORKER, encoding="utf-8")
+    results.mkdir()
+    torchrun(
+        script, str(classification_dir), str(run), str(results), ranks=RANKS, env=quiet_env(), cwd=tmp_path
+    )
+    first, second = (json.loads((results / f"rank-{rank}.json").read_text()) for rank in range(RANKS))
+    assert first["last_step"] == second["last_step"] == 4
+    assert first["metrics"] == second["metrics"]  # the ranks hold the same adapters
+    assert 0 < first["lora"]["trainable_fraction"] < 1
+    assert first["lora"]["merge_max_abs_diff"] <= 1e-4 < first["lora"]["base_max_abs_diff"]
+    assert "merge_max_abs_diff" not in second["lora"]  # only rank 0 merges and exports
+    assert (run / "best_model" / "model.safetensors").is_file()
+    assert (run / "best_model" / "adapter" / "adapter_model.safetensors").is_file()

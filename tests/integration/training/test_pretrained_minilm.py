@@ -78,3 +78,40 @@ def test_inputs_longer_than_the_position_table_are_refused(model_dir: Path) -> N
     needs = ModelNeeds(kind="single_label", vocab_size=30_522, label_names=("a", "b"), max_input_length=1024)
     with pytest.raises(InputError, match="at most 512 positions"):
         load_model(str(model_dir), needs)
+
+
+def test_minilm_with_lora_exports_a_merged_model_that_scores_as_the_adapted_one(
+    model_dir: Path, minilm_dataset: Path, tmp_path: Path
+) -> None:
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    job = training_job(
+        minilm_dataset,
+        CLASSIFICATION,
+        tmp_path,
+        model=str(model_dir),
+        lora="r=8,alpha=16,dropout=0.05",
+        max_steps=4,
+        eval_every=4,
+        batch_size=8,
+        learning_rate=1e-3,
+        max_input_length=32,
+    )
+    outcome = HfModelTrainer().train(job, NullProgress())
+    assert 0 < outcome.lora["trainable_fraction"] < 0.02  # query/value adapters and the head
+    assert outcome.lora["merge_max_abs_diff"] <= 1e-4 < outcome.lora["base_max_abs_diff"]
+    best = Path(str(outcome.best_model_dir))
+    merged = AutoModelForSequenceClassification.from_pretrained(best, local_files_only=True).eval()
+    base = AutoModelForSequenceClassification.from_pretrained(
+        model_dir, local_files_only=True, num_labels=3, id2label=merged.config.id2label
+    )
+    adapted = PeftModel.from_pretrained(base, best / "adapter").eval()  # base weights + published adapter
+    tokenizer = AutoTokenizer.from_pretrained(best)
+    inputs = tokenizer(
+        ["def f(self): yield None", "func main() { defer x }"], return_tensors="pt", padding=True
+    )
+    with torch.no_grad():
+        torch.testing.assert_close(merged(**inputs).logits, adapted(**inputs).logits, atol=1e-4, rtol=0)
+    assert merged.config.id2label == {0: "go", 1: "java", 2: "python"}

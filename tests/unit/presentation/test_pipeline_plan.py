@@ -38,3 +38,11 @@ def test_targets_come_from_the_distill_section_and_unknown_ones_are_refused() ->
         load_config(None, ["distill.targets.speedup=3"])
     with pytest.raises(InputError, match="must be positive"):
         build_plan(load_config(None, ["distill.targets.min_speedup=0"]))
+
+
+def test_train_lora_reaches_the_teacher_only_and_a_bad_spec_is_one_line() -> None:
+    plan = build_plan(load_config(None, ["train.lora=r=4,alpha=8,targets=query,value"]))
+    assert plan.train.config.lora == "r=4,alpha=8,targets=query,value"
+    assert plan.distill is not None and plan.distill.config.lora == ""  # the student trains in full
+    with pytest.raises(InputError, match=r"invalid LoRA spec 'r=4,alpha=x'"):
+        build_plan(load_config(None, ["train.lora=r=4,alpha=x"]))
