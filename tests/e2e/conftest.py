@@ -69,3 +69,25 @@ def one_torch_thread() -> Iterator[None]:
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+TINY_BUDGET = ("--max-steps", "4", "--eval-every", "4", "--batch-size", "8", "--max-input-length", "64")
+
+
+def train_kinds_classifier(run_cli: RunCli, source: Path, name: str) -> str:
+    """Model NAME: a tiny classifier of code kinds (json of the standard library), trained in seconds,
+    on dataset 'kinds' of corpus 'lib' (collected from a copy in `source`)."""
+    import shutil
+    import sysconfig
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    shutil.copytree(stdlib / "json", source / "json", ignore=shutil.ignore_patterns("__pycache__"))
+    assert run_cli("collect", str(source), "--name", "lib", "--workers", "1", "--no-security").exit_code == 0
+    built = run_cli(
+        "dataset", "build", "lib", "--task", "classification", "--label-field", "kind", "--name", "kinds",
+        "--vocab-size", "400",
+    )  # fmt: skip
+    assert built.exit_code == 0, built.output
+    trained = run_cli("train", "kinds", "--name", name, "--model", "tiny", *TINY_BUDGET)
+    assert trained.exit_code == 0, trained.output
+    return name

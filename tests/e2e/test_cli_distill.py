@@ -1,17 +1,11 @@
 """`codemill distill` end to end: a tiny teacher trained by the CLI, then a student with its report."""
 
 import json
-import shutil
-import sysconfig
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import RunCli
-
-STDLIB = Path(sysconfig.get_paths()["stdlib"])
-BUDGET = ("--max-steps", "4", "--eval-every", "4", "--batch-size", "8", "--max-input-length", "64")
-
+from tests.e2e.conftest import TINY_BUDGET, RunCli, train_kinds_classifier
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/e2e/conftest.py
 
@@ -20,23 +14,13 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/e2e/confte
 def teacher(run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("CODEMILL_WORK_DIR", str(tmp_path / "work"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    source = tmp_path / "src"
-    shutil.copytree(STDLIB / "json", source / "json", ignore=shutil.ignore_patterns("__pycache__"))
-    assert run_cli("collect", str(source), "--name", "lib", "--workers", "1", "--no-security").exit_code == 0
-    built = run_cli(
-        "dataset", "build", "lib", "--task", "classification", "--label-field", "kind", "--name", "kinds",
-        "--vocab-size", "400",
-    )  # fmt: skip
-    assert built.exit_code == 0, built.output
-    trained = run_cli("train", "kinds", "--name", "teacher", "--model", "tiny", *BUDGET)
-    assert trained.exit_code == 0, trained.output
-    return "teacher"
+    return train_kinds_classifier(run_cli, tmp_path / "src", "teacher")
 
 
 def test_distill_exports_the_student_with_its_report_and_reuses_the_cache(
     run_cli: RunCli, teacher: str, data_root: Path
 ) -> None:
-    args = ("distill", "--teacher", teacher, "--dataset", "kinds", "--student", "tiny", *BUDGET)
+    args = ("distill", "--teacher", teacher, "--dataset", "kinds", "--student", "tiny", *TINY_BUDGET)
     result = run_cli(*args, "--name", "student", "--loss", "kl=0.7", "--loss", "ce=0.3", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)

@@ -4,17 +4,11 @@ validated and distilled through registry references."""
 from __future__ import annotations
 
 import json
-import shutil
-import sysconfig
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import RunCli
-
-STDLIB = Path(sysconfig.get_paths()["stdlib"])
-BUDGET = ("--max-steps", "4", "--eval-every", "4", "--batch-size", "8", "--max-input-length", "64")
-
+from tests.e2e.conftest import TINY_BUDGET, RunCli, train_kinds_classifier
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # see tests/e2e/conftest.py
 
@@ -26,17 +20,7 @@ def trained(run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("CODEMILL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("CODEMILL_USER", "ada")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    source = tmp_path / "src"
-    shutil.copytree(STDLIB / "json", source / "json", ignore=shutil.ignore_patterns("__pycache__"))
-    assert run_cli("collect", str(source), "--name", "lib", "--workers", "1", "--no-security").exit_code == 0
-    built = run_cli(
-        "dataset", "build", "lib", "--task", "classification", "--label-field", "kind", "--name", "kinds",
-        "--vocab-size", "400",
-    )  # fmt: skip
-    assert built.exit_code == 0, built.output
-    result = run_cli("train", "kinds", "--name", "r1", "--model", "tiny", *BUDGET)
-    assert result.exit_code == 0, result.output
-    return "r1"
+    return train_kinds_classifier(run_cli, tmp_path / "src", "r1")
 
 
 def _json(run_cli: RunCli, *args: str) -> dict:
@@ -118,7 +102,7 @@ def test_a_registry_teacher_is_distilled_and_unknown_references_are_one_line(
         "kinds",
         "--name",
         "s1",
-        *BUDGET,
+        *TINY_BUDGET,
     )
     assert student["status"] == "completed"
     record = _json(run_cli, "runs", "show", "s1")
