@@ -1,27 +1,33 @@
 """PyTorch fp32 against ONNX fp32 and ONNX int8 (`codemill export`): CPU latency, throughput, quality.
 
-Usage: python -m bench.export [--steps 40] [--limit-mb 1.0] [--max-length 256] [--samples 200]
+Usage: python -m bench.export [--arm classifier|seq2seq|both] [--steps 40] [--limit-mb 1.0]
+                              [--max-length 256] [--samples 200] [--rounds 3] [--threads 0]
+                              [--seq2seq-steps 300] [--new-tokens 16] [--seq2seq-root DIR]
 
 Builds a classification dataset from the standard library and trains the
 `small` preset on it for --steps steps (as bench.serve does), then exports it
 with the real ExportModel use case twice (fp32, then --quantize int8), each
 checked for parity on the dataset's test split. Times the three on the CPU
 with the same token ids: latency p50/p95 at batch 1 over --samples test
-units, throughput at batch 1 and batch 16; scores accuracy and macro-F1 on
+units, throughput at batch 1 and batch 16 (the median of --rounds rounds,
+the models' order rotated each round); scores accuracy and macro-F1 on
 the test split. Prints the figures and each one's ratio to PyTorch (target:
 int8 >= 2x PyTorch's throughput at batch 1, keeping >= 99% of its accuracy).
+The seq2seq arm (bench/export_seq2seq.py) compares greedy generation.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import export_seq2seq
 from bench.serve import train_small
 from codemill.domain.export import Quantization
 
@@ -43,31 +49,45 @@ def timed(run: Runner, batches: list[dict[str, Any]]) -> tuple[list[float], floa
 
 
 def measure(
-    name: str,
-    run: Runner,
+    runners: dict[str, tuple[Runner, Callable[[], Any]]],
     singles: list[dict[str, Any]],
     batches: list[dict[str, Any]],
-    logits: Callable[[], Any],
     labels: list[int],
+    rounds: int,
+) -> list[dict[str, Any]]:
+    """Each runner timed `rounds` times, the order rotated each round; medians of the rates."""
+    timings: dict[str, tuple[list[float], list[float], list[float]]] = {n: ([], [], []) for n in runners}
+    names = list(runners)
+    for index in range(rounds):
+        for name in names[index % len(names) :] + names[: index % len(names)]:
+            latencies, single_rate = timed(runners[name][0], singles)
+            _, batch_rate = timed(runners[name][0], batches)
+            timings[name][0].extend(latencies)
+            timings[name][1].append(single_rate)
+            timings[name][2].append(batch_rate)
+    return [figures(name, timings[name], runners[name][1](), labels) for name in names]
+
+
+def figures(
+    name: str, timings: tuple[list[float], list[float], list[float]], logits: Any, labels: list[int]
 ) -> dict[str, Any]:
     from codemill.domain.evaluation_metrics import accuracy, macro_f1
     from codemill.domain.model_speed import percentile
 
-    latencies, single_rate = timed(run, singles)
-    _, batch_rate = timed(run, batches)
-    predicted = [int(i) for i in logits().argmax(-1)]
+    predicted = [int(i) for i in logits.argmax(-1)]
     return {
         "model": name,
-        "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95),
-        "per_s_b1": single_rate,
-        "per_s_b16": batch_rate,
+        "p50_ms": percentile(timings[0], 50),
+        "p95_ms": percentile(timings[0], 95),
+        "per_s_b1": statistics.median(timings[1]),
+        "per_s_b16": statistics.median(timings[2]),
+        "rounds_b1": timings[1],
         "accuracy": accuracy(labels, predicted),
         "macro_f1": macro_f1(labels, predicted),
     }
 
 
-def run(arguments: argparse.Namespace) -> None:
+def run(arguments: argparse.Namespace, threads: int) -> None:
     import numpy as np
     import torch
 
@@ -108,7 +128,6 @@ def run(arguments: argparse.Namespace) -> None:
         texts, labels = list(test["text"][:count]), [int(x) for x in test["label"][:count]]
         singles = [loaded.encode([text]) for text in texts]
         batches = [loaded.encode(texts[i : i + 16]) for i in range(0, count, 16)]
-        threads = os.cpu_count() or 1
         torch.set_num_threads(threads)
 
         def torch_run(batch: dict[str, Any]) -> Any:
@@ -118,7 +137,7 @@ def run(arguments: argparse.Namespace) -> None:
         def torch_logits() -> Any:
             return np.concatenate([torch_run(b).numpy() for b in batches])
 
-        rows = [measure("pytorch fp32", torch_run, singles, batches, torch_logits, labels)]
+        runners: dict[str, tuple[Runner, Callable[[], Any]]] = {"pytorch fp32": (torch_run, torch_logits)}
         for quantization, label in (("none", "onnx fp32"), ("int8", "onnx int8")):
             session = onnx_session(str(exported[quantization]), threads=threads)
 
@@ -129,13 +148,18 @@ def run(arguments: argparse.Namespace) -> None:
             def onnx_logits(onnx_run: Runner = onnx_run) -> Any:
                 return np.concatenate([onnx_run(b) for b in batches])
 
-            rows.append(measure(label, onnx_run, singles, batches, onnx_logits, labels))
+            runners[label] = (onnx_run, onnx_logits)
+        rows = measure(runners, singles, batches, labels, arguments.rounds)
         report(rows, count, threads)
 
 
 def report(rows: list[dict[str, Any]], count: int, threads: int) -> None:
     base = rows[0]
-    print(f"\nCPU, {threads} threads, {count} test samples (batch 1) and batches of 16:")
+    rounds = len(base["rounds_b1"])
+    print(
+        f"\nCPU, {threads} threads, {count} test samples (batch 1) and batches of 16, "
+        f"median of {rounds} rounds:"
+    )
     print(
         f"{'model':<14}{'p50 ms':>9}{'p95 ms':>9}{'b1 /s':>9}{'b16 /s':>9}{'acc':>8}{'macroF1':>9}"
         f"{'b1 x':>7}{'b16 x':>7}{'acc kept':>10}"
@@ -164,10 +188,25 @@ def main() -> None:
     options.add_argument("--limit-mb", type=float, default=1.0)
     options.add_argument("--max-length", type=int, default=256)
     options.add_argument("--samples", type=int, default=200)
+    options.add_argument("--rounds", type=int, default=3, help="timing rounds per model, interleaved")
+    options.add_argument(
+        "--threads", type=int, default=0, help="torch and ONNX Runtime threads (0: all cores)"
+    )
+    options.add_argument("--arm", choices=("classifier", "seq2seq", "both"), default="both")
+    options.add_argument("--seq2seq-steps", type=int, default=300)
+    options.add_argument("--new-tokens", type=int, default=16)
+    options.add_argument("--seq2seq-root", help="keep the seq2seq data and model here; reused when present")
     arguments = options.parse_args()
-    arguments.keep = None
+    arguments.keep = None  # train_small's reuse keeps no dataset, which the parity check needs
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    run(arguments)
+    threads = arguments.threads or os.cpu_count() or 1
+    if arguments.arm in ("classifier", "both"):
+        run(arguments, threads)
+    if arguments.arm in ("seq2seq", "both") and arguments.seq2seq_root:
+        export_seq2seq.run(arguments, Path(arguments.seq2seq_root), threads)
+    elif arguments.arm in ("seq2seq", "both"):
+        with tempfile.TemporaryDirectory(prefix="codemill-bench-export-") as tmp:
+            export_seq2seq.run(arguments, Path(tmp), threads)
 
 
 if __name__ == "__main__":

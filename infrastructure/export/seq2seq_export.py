@@ -111,35 +111,36 @@ class OnnxGreedyDecoder:
         self._first = session(str(folder / FIRST_STEP))
         self._next = session(str(folder / NEXT_STEP))
         self._names = cache_names(layer_count(config))
-        self._self = [n for n in self._names if n.split(".")[0] in CACHE_PARTS[:2]]
+        self._past = [f"past.{n}" for n in self._names]
+        self._self_past = [f"past.{n}" for n in self._names if n.split(".")[0] in CACHE_PARTS[:2]]
         self._start = int(config.decoder_start_token_id or 0)
         self._eos = int(config.eos_token_id)
         self._pad = int(config.pad_token_id or 0)
 
     def generate(
-        self, ids: np.ndarray, mask: np.ndarray, max_new_tokens: int
+        self, ids: np.ndarray, mask: np.ndarray, max_new_tokens: int, *, min_new_tokens: int = 0
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Token ids generated per row (pad after eos) and the first step's logits."""
+        """Token ids generated per row (pad after eos; eos held back for `min_new_tokens`), first logits."""
         hidden = self._encoder.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         start = np.full((ids.shape[0], 1), self._start, dtype=np.int64)
         outputs = self._first.run(
             None, {"decoder_input_ids": start, "encoder_hidden_states": hidden, "attention_mask": mask}
         )
         first_logits = outputs[0][:, -1]
-        cache = dict(zip(self._names, outputs[1:], strict=True))
+        feeds = {"attention_mask": mask, **dict(zip(self._past, outputs[1:], strict=True))}
         done = np.zeros(ids.shape[0], dtype=bool)
         tokens: list[np.ndarray] = []
-        for _ in range(max_new_tokens):
-            token = np.where(done, self._pad, outputs[0][:, -1].argmax(-1)).astype(np.int64)
+        for step in range(max_new_tokens):
+            logits = outputs[0][:, -1]
+            if step < min_new_tokens:
+                logits = logits.copy()
+                logits[:, self._eos] = -np.inf
+            token = np.where(done, self._pad, logits.argmax(-1)).astype(np.int64)
             tokens.append(token)
             done |= token == self._eos
             if done.all():
                 break
-            feeds = {
-                "decoder_input_ids": token[:, None],
-                "attention_mask": mask,
-                **{f"past.{n}": v for n, v in cache.items()},
-            }
+            feeds["decoder_input_ids"] = token[:, None]
             outputs = self._next.run(None, feeds)
-            cache.update(zip(self._self, outputs[1:], strict=True))
+            feeds.update(zip(self._self_past, outputs[1:], strict=True))  # only the self cache grows
         return np.stack(tokens, axis=1), first_logits

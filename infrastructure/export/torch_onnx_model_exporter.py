@@ -39,6 +39,9 @@ class TorchOnnxModelExporter:
       encoder, the first decoding step (which returns every layer's cache)
       and the step with past key/values, so greedy decoding never
       recomputes the prefix.
+    - A classifier is traced with eager attention (not PyTorch's fused
+      scaled_dot_product_attention), whose plain operators run faster in
+      ONNX Runtime.
     - The graphs are traced by `torch.onnx.export(..., dynamo=False)`: for
       these small encoders it exports in about a second into one file,
       where the dynamo exporter takes several and splits off the weights.
@@ -143,6 +146,7 @@ def _classifier(loaded: Any, target: Path, opset: int) -> Path:
     from codemill.infrastructure.export.logits_module import LogitsOnly
 
     graph = target / GRAPH
+    _eager_attention(loaded.model)
     sample = loaded.encode(["def f(x):\n    return x\n", "x = 1"])
     axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS} | {"logits": {0: "batch"}}
     with torch.no_grad(), warnings.catch_warnings():
@@ -158,6 +162,13 @@ def _classifier(loaded: Any, target: Path, opset: int) -> Path:
             dynamo=False,
         )
     return graph
+
+
+def _eager_attention(model: Any) -> None:
+    """Attention as plain matmuls and softmax: traced so, the int8 graph of the `small` preset runs
+    about 8% faster at batch 1 than traced from scaled_dot_product_attention (docs/commands/export.md)."""
+    if hasattr(model, "set_attn_implementation"):
+        model.set_attn_implementation("eager")
 
 
 def _quantize(graph: Path) -> Path:

@@ -14,9 +14,8 @@ from codemill.domain.errors import InputError
 from codemill.domain.model_speed import SpeedFigures
 from codemill.domain.validation import SplitPredictions
 from codemill.infrastructure.inference.model_folder import ModelFolder
-from codemill.infrastructure.inference.quiet_libraries import library_bars_off
 from codemill.infrastructure.inference.speed import measure_speed
-from codemill.infrastructure.training.encoding import load_splits
+from codemill.infrastructure.validation.split_rows import split_rows
 
 _PREDICT_BATCH = 32
 _SMOKE_TOKENS = 8
@@ -79,11 +78,7 @@ class HfLoadedModel:
         return measure_speed(self._loaded.model, singles, batch=batch, generate_tokens=tokens)
 
     def predict(self, dataset_dir: str, split: str, *, limit: int | None = None) -> SplitPredictions:
-        with library_bars_off():
-            splits = load_splits(dataset_dir)
-        if split not in splits or len(splits[split]) == 0:
-            raise InputError(f"the dataset in {dataset_dir} has no {split} samples")
-        rows = splits[split] if limit is None else splits[split].select(range(min(limit, len(splits[split]))))
+        rows = split_rows(dataset_dir, split, limit)
         texts = list(rows["text"])
         if self.kind == "seq2seq":
             languages = list(rows["language"]) if "language" in rows.column_names else []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,11 +9,12 @@ from typing import Any
 import numpy as np
 
 from codemill.domain.errors import InputError
-from codemill.domain.model_speed import SpeedFigures, percentile
+from codemill.domain.model_speed import SpeedFigures
 from codemill.domain.validation import SplitPredictions
 from codemill.infrastructure.export.onnx_files import export_record
 from codemill.infrastructure.export.torch_onnx_model_exporter import INPUTS, onnx_session
-from codemill.infrastructure.inference.quiet_libraries import library_bars_off
+from codemill.infrastructure.validation.onnx_speed import onnx_speed
+from codemill.infrastructure.validation.split_rows import split_rows
 
 _BATCH = 32
 
@@ -27,7 +27,7 @@ class OnnxLoadedModel:
 
         record = export_record(folder)
         if record.get("kind") == "seq2seq":
-            raise InputError(f"{folder}: validating ONNX encoder-decoders is not supported yet")
+            raise InputError(f"{folder}: an ONNX encoder-decoder: load it with OnnxSeq2SeqLoadedModel")
         self._folder = Path(folder)
         self._record = record
         config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
@@ -75,36 +75,10 @@ class OnnxLoadedModel:
     def speed(self, texts: Sequence[str], *, batch_size: int) -> SpeedFigures:
         singles = [self._feeds([text]) for text in texts]
         batch = self._feeds([texts[i % len(texts)] for i in range(batch_size)])
-        for feeds in singles[:3]:
-            self._session.run(None, feeds)
-        timings = []
-        for index in range(30):
-            start = time.perf_counter()
-            self._session.run(None, singles[index % len(singles)])
-            timings.append((time.perf_counter() - start) * 1000.0)
-        rounds, start = 0, time.perf_counter()
-        while rounds < 3 or time.perf_counter() - start < 0.5:
-            self._session.run(None, batch)
-            rounds += 1
-        elapsed = time.perf_counter() - start
-        return SpeedFigures(
-            device="cpu (onnxruntime)",
-            latency_p50_ms=percentile(timings, 50),
-            latency_p95_ms=percentile(timings, 95),
-            latency_p99_ms=percentile(timings, 99),
-            throughput_per_s=rounds * batch_size / elapsed if elapsed > 0 else 0.0,
-            batch_size=batch_size,
-            samples=len(timings),
-        )
+        return onnx_speed(lambda feeds: self._session.run(None, feeds), singles, batch, batch_size)
 
     def predict(self, dataset_dir: str, split: str, *, limit: int | None = None) -> SplitPredictions:
-        from codemill.infrastructure.training.encoding import load_splits
-
-        with library_bars_off():
-            splits = load_splits(dataset_dir)
-        if split not in splits or len(splits[split]) == 0:
-            raise InputError(f"the dataset in {dataset_dir} has no {split} samples")
-        rows = splits[split] if limit is None else splits[split].select(range(min(limit, len(splits[split]))))
+        rows = split_rows(dataset_dir, split, limit)
         if self.kind != "single_label" or "label" not in rows.column_names:
             raise InputError(
                 "ONNX models are validated on single-label classification datasets only, for now"

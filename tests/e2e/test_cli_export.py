@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sysconfig
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from codemill.infrastructure.inference.model_folder import open_model_folder
 from codemill.presentation.container import Container
 from tests.e2e.conftest import RunCli
 
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SNIPPETS = ["def f(self):\n    return None", "func main() { defer x() }", "public static void main() {}"]
 
 
@@ -222,3 +224,68 @@ def test_the_predictor_serves_exported_folders_like_their_sources(
         for onnx_p, torch_p in zip(onnx_predictions, torch_predictions, strict=True):
             for name, probability in (torch_p.probabilities or {}).items():
                 assert abs(onnx_p.probabilities[name] - probability) < 0.01
+
+
+def test_int8_seq2seq_export_is_published_by_retention_and_refused_below_it(
+    run_cli: RunCli, data_root: Path, random_t5: Path, tmp_path: Path, one_torch_thread: None
+) -> None:
+    from tests.support.serving import train_generator
+
+    trained = train_generator(tmp_path / "names")  # greedy names survive int8 weights
+    result = run_cli("export", str(trained), "--quantize", "int8", "--name", "t5-int8", "--json")
+
+    assert result.exit_code == 0, result.output
+    parity = json.loads(result.stdout)["parity"]
+    assert parity["samples"] == 12 and parity["retention"] >= 0.99
+    folder = data_root / "models" / "t5-int8"
+    record = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    assert record["quantization"] == "int8" and record["kind"] == "seq2seq"
+    assert not [p.name for p in folder.iterdir() if p.name.endswith("-fp32.onnx")]
+
+    chaotic = run_cli("export", str(random_t5), "--quantize", "int8", "--name", "chaos-int8")
+    assert chaotic.exit_code == 1  # random weights of std 0.5: int8 changes most generations
+    assert "refused, nothing published: label_agreement retention" in chaotic.output
+    assert _published(data_root) == ["t5-int8"]
+
+
+@pytest.fixture
+def names_dataset(run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """`names`: a generation/name dataset (code with its name masked -> the name) of the stdlib's json."""
+    monkeypatch.setenv("CODEMILL_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "src" / "json"
+    shutil.copytree(STDLIB / "json", source, ignore=shutil.ignore_patterns("__pycache__"))
+    collected = run_cli("collect", str(source), "--name", "lib", "--workers", "1", "--no-security")
+    assert collected.exit_code == 0, collected.output
+    built = run_cli(
+        "dataset", "build", "lib", "--task", "generation/name", "--name", "names",
+        "--vocab-size", "400",
+    )  # fmt: skip
+    assert built.exit_code == 0, built.output
+    return "names"
+
+
+def test_validate_runs_an_exported_encoder_decoder_and_scores_its_generations(
+    run_cli: RunCli, data_root: Path, random_t5: Path, names_dataset: str, one_torch_thread: None
+) -> None:
+    assert run_cli("export", str(random_t5), "--name", "t5-onnx").exit_code == 0
+
+    result = run_cli("validate", "t5-onnx", "--dataset", names_dataset, "--json")
+
+    assert result.exit_code == 0, result.output
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+    names = ("integrity", "load", "inference", "performance", "quality")
+    assert [checks[n]["status"] for n in names] == ["pass"] * 5
+    assert checks["integrity"]["figures"]["weights"] == [
+        "encoder.onnx",
+        "decoder.onnx",
+        "decoder_with_past.onnx",
+    ]
+    assert checks["load"]["figures"]["kind"] == "seq2seq"
+    assert checks["inference"]["figures"]["empty_generations"] < 3
+    metrics = checks["quality"]["figures"]["metrics"]
+    assert {"bleu4", "exact_match", "token_f1"} <= set(metrics)
+    source = run_cli("validate", str(random_t5), "--dataset", names_dataset, "--json")
+    torch_metrics = {c["name"]: c for c in json.loads(source.stdout)["checks"]}["quality"]["figures"][
+        "metrics"
+    ]
+    assert metrics["token_f1"] == pytest.approx(torch_metrics["token_f1"], abs=1e-9)  # the same generations

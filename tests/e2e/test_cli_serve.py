@@ -146,6 +146,34 @@ def test_the_model_endpoint_names_the_version_alias_and_lineage(server: RunningS
     assert server.call("GET", "/healthz") == (200, {"status": "alive"})
 
 
+def test_an_exported_onnx_int8_classifier_is_served_like_its_source(
+    server: RunningServer, classifier: Path, tmp_path: Path
+) -> None:
+    from codemill.application.export.export_model import ExportModelRequest
+    from codemill.presentation.container import Container
+    from codemill.presentation.settings import Settings, StorageSettings
+
+    container = Container()
+    container.settings.override(Settings(storage=StorageSettings(root=tmp_path / "store"), work_dir=tmp_path))
+    exported = container.export_model().execute(
+        ExportModelRequest(model=str(classifier), quantization="int8", name="kinds-int8")
+    )
+    folder = tmp_path / "store" / "models" / exported.name
+    resolver = FakeModelResolver("kinds", {1: str(folder)}, {"prod": 1})
+    with running_server(use_resolver(resolver), _config(follow_alias=False)) as onnx_server:
+        onnx_server.wait_ready()
+        status, body = onnx_server.predict(SNIPPETS)
+        assert (status, body["model"], body["version"]) == (200, "kinds", 1)
+        assert onnx_server.call("GET", "/v1/model")[1]["kind"] == "single_label"
+        metrics = onnx_server.call("GET", "/metrics")[1]
+    expected = server.predict(SNIPPETS)[1]["predictions"]
+    assert [p["label"] for p in body["predictions"]] == [p["label"] for p in expected]
+    for onnx_p, torch_p in zip(body["predictions"], expected, strict=True):
+        assert set(onnx_p["probabilities"]) == LABELS
+        assert max(abs(onnx_p["probabilities"][n] - torch_p["probabilities"][n]) for n in LABELS) < 0.02
+    assert _metric(metrics, 'codemill_http_requests_total{code="200",path="/v1/predict"}') == 1.0
+
+
 class GatedLoader(ModelLoader):
     """The real loader, held back until the test opens the gate."""
 
