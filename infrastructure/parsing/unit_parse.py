@@ -12,7 +12,7 @@ from tree_sitter import Node
 from codemill.domain.code import Language
 from codemill.domain.ports.code_structure import Span
 from codemill.infrastructure.parsing.definitions import Definition, read_captures
-from codemill.infrastructure.parsing.grammars import definitions_query, grammar, parser_for
+from codemill.infrastructure.parsing.grammars import cursor_for, grammar, parser_for
 from codemill.infrastructure.parsing.language_specs import SPECS
 from codemill.infrastructure.parsing.source_bytes import SourceBytes
 from codemill.infrastructure.parsing.structure_queries import ASSERTION_QUERIES, NO_WRAPPER, WRAPPERS
@@ -71,7 +71,7 @@ def parse_unit(code: str, language: Language, *, want_function: bool) -> ParsedU
 
 
 def _first_function(parsed: ParsedUnit, language: Language) -> Definition | None:
-    cursor = _definitions_cursor(language)
+    cursor = cursor_for(language)
     definitions, _ = read_captures(cursor.captures(parsed.root), SPECS[language], parsed.whole)
     return next(
         (d for d in definitions if d.role == "function" and parsed.contains(d.node)),
@@ -87,7 +87,6 @@ def _assertion_query(language: Language) -> tree_sitter.Query:
 class _Cursors(threading.local):
     def __init__(self) -> None:
         self.assertions: dict[Language, tree_sitter.QueryCursor] = {}
-        self.definitions: dict[Language, tree_sitter.QueryCursor] = {}
 
 
 _cursors = _Cursors()
@@ -98,11 +97,4 @@ def assertion_cursor(language: Language) -> tree_sitter.QueryCursor:
     cursor = _cursors.assertions.get(language)
     if cursor is None:
         cursor = _cursors.assertions[language] = tree_sitter.QueryCursor(_assertion_query(language))
-    return cursor
-
-
-def _definitions_cursor(language: Language) -> tree_sitter.QueryCursor:
-    cursor = _cursors.definitions.get(language)
-    if cursor is None:
-        cursor = _cursors.definitions[language] = tree_sitter.QueryCursor(definitions_query(language))
     return cursor
