@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from codemill.domain.errors import InputError
+from codemill.domain.errors import InputError, first_line
 
 if TYPE_CHECKING:
     from transformers import Trainer
@@ -83,7 +83,7 @@ def _mlflow_run(trainer: Trainer) -> Iterator[None]:
     try:
         run = mlflow.start_run(run_name=trainer.args.run_name)
     except MlflowException as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         where = _USER_INFO.sub(r"\1***@", f"at {mlflow.get_tracking_uri()} ({first})")
         raise InputError(
             f"--report-to mlflow: cannot start a run {where}; set MLFLOW_TRACKING_URI to a tracking "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from codemill.domain.errors import first_line
 from codemill.domain.manifest import MANIFEST_NAME
 from codemill.domain.ports.model_inspector import FolderFindings
 from codemill.infrastructure.export.onnx_files import EXPORT_RECORD, export_record
@@ -29,9 +30,7 @@ def onnx_findings(folder: str) -> FolderFindings:
         try:
             onnx.checker.check_model(str(root / name))
         except Exception as exc:  # onnx raises its own and OS errors for one cause: a bad graph
-            problems.append(
-                f"{name}: not a valid ONNX graph ({str(exc).splitlines()[0] if str(exc) else exc!r})"
-            )
+            problems.append(f"{name}: not a valid ONNX graph ({first_line(exc)})")
     if not graphs:
         problems.append(f"{EXPORT_RECORD} names no graph")
     manifest = "none"
