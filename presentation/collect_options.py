@@ -22,6 +22,7 @@ def collect_options(settings: CollectSettings) -> CollectOptions:
         ),
         redact=settings.redact,
         parse_timeout_ms=settings.parse_timeout_ms,
+        metrics=settings.metrics,
     )
 
 

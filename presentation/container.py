@@ -55,6 +55,7 @@ from codemill.domain.ports.model_profiler import ModelProfiler
 from codemill.domain.ports.model_registry import ModelRegistry
 from codemill.domain.ports.model_resolver import ModelResolver
 from codemill.domain.ports.model_trainer import ModelTrainer
+from codemill.domain.ports.parallel_executor import ParallelExecutor
 from codemill.domain.ports.plotter import Plotter
 from codemill.domain.ports.prediction_log_store import PredictionLogStore
 from codemill.domain.ports.prediction_sink import PredictionSink
@@ -66,7 +67,7 @@ from codemill.domain.ports.teacher_cache import TeacherCache
 from codemill.domain.ports.teacher_locator import TeacherLocator
 from codemill.domain.ports.tokenizers import TokenizerProvider
 from codemill.infrastructure import distributed
-from codemill.infrastructure.collection.file_worker import file_worker_factory
+from codemill.infrastructure.collection.file_worker import shard_worker_factory
 from codemill.infrastructure.executors.process_pool import ProcessPoolParallelExecutor
 from codemill.infrastructure.local_files import copy_atomically, files_under
 from codemill.infrastructure.storage.local_artifact_store import LocalArtifactStore
@@ -103,10 +104,12 @@ def s3_connection_config(storage: StorageSettings) -> S3ConnectionConfig:
 
 
 def s3_store_for_bucket(storage: StorageSettings, bucket: str, prefix: str = "") -> ArtifactStore:
+    config = s3_connection_config(storage)
     return S3ArtifactStore(
-        build_s3_client(s3_connection_config(storage)),
+        build_s3_client(config),
         bucket,
         prefix,
+        client_factory=functools.partial(build_s3_client, config),
         multipart_threshold=storage.multipart_threshold_mb * _MIB,
         multipart_chunksize=storage.multipart_chunk_mb * _MIB,
     )
@@ -133,7 +136,7 @@ def build_source_resolver(
 def build_corpora(store: ArtifactStore, collect: CollectSettings) -> CorpusRepository:
     from codemill.infrastructure.corpus.parquet_corpus_repository import ParquetCorpusRepository
 
-    return ParquetCorpusRepository(store, shard_rows=collect.shard_rows)
+    return ParquetCorpusRepository(store)
 
 
 def _minhash_deduplicator(**params: Any) -> Deduplicator:
@@ -370,6 +373,20 @@ def dedup_factory(collect: CollectSettings) -> Callable[[], Deduplicator]:
     )
 
 
+def collect_executors(collect: CollectSettings) -> dict[str, Callable[[str | None], ParallelExecutor]]:
+    """The collect step's executors by name; each takes the cluster address (None: the configured one)."""
+    return {
+        "local": lambda address: ProcessPoolParallelExecutor(),
+        "ray": functools.partial(_ray_executor, default_address=collect.ray_address or None),
+    }
+
+
+def _ray_executor(address: str | None, *, default_address: str | None) -> ParallelExecutor:
+    from codemill.infrastructure.executors.ray_executor import RayParallelExecutor
+
+    return RayParallelExecutor(address=address or default_address)
+
+
 def pipeline_scope(settings: Settings, store: ArtifactStore, work_dir: str) -> Callable[[str], PipelineScope]:
     """For a run id, the use cases of a container whose storage and work folder are the run's own."""
 
@@ -443,14 +460,17 @@ class Container(containers.DeclarativeContainer):
     collect_data = providers.Factory(
         CollectData,
         sources=source_resolver,
-        worker_factory=providers.Object(file_worker_factory),
-        executor=executor,
+        worker_factory=providers.Object(shard_worker_factory),
+        executors=providers.Callable(collect_executors, collect_settings),
+        staging_for=corpora.provided.staging,
         dedup_factory=providers.Callable(dedup_factory, collect_settings),
         corpora=corpora,
         options=providers.Callable(collect_options, collect_settings),
         progress=progress,
         tool_versions=providers.Callable(tool_versions),
         default_workers=providers.Callable(default_workers, collect_settings),
+        default_executor=collect_settings.executor,
+        shard_files=collect_settings.shard_files,
     )
     build_dataset = providers.Factory(
         BuildDataset,

@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
         "dedup": True,
         "security": False,
         "exclude_tests": True,  # tests are most of a corpus and nearly all rank A: they drown the rest
+        "metrics": "",  # full | fast; empty: CODEMILL_COLLECT__METRICS (full)
+        "executor": "",  # local | ray; empty: CODEMILL_COLLECT__EXECUTOR (local)
+        "ray_address": "",  # HOST:PORT of a Ray head; empty: CODEMILL_COLLECT__RAY_ADDRESS
     },
     "dataset": {
         "task": "classification",

@@ -41,6 +41,9 @@ def build_plan(config: Mapping[str, Any]) -> PipelinePlan:
             dedup=bool(collect["dedup"]),
             security=bool(collect["security"]),
             exclude_tests=bool(collect["exclude_tests"]),
+            metrics=str(collect["metrics"]) or None,
+            executor=str(collect["executor"]) or ("ray" if collect["ray_address"] else None),
+            executor_address=str(collect["ray_address"]) or None,
         ),
         dataset=BuildDatasetRequest(
             name=DATASET,

@@ -45,6 +45,15 @@ class CollectSettings(BaseModel):
     """Limits and thresholds of `codemill collect`."""
 
     workers: int = Field(0, ge=0, description="Worker processes; 0 means one per CPU core.")
+    executor: Literal["local", "ray"] = Field(
+        "local", description="Where collection runs: this machine's process pool, or Ray (codemill[ray])."
+    )
+    ray_address: str = Field(
+        "", description="Ray cluster to join (HOST:PORT of its head); empty: start a local Ray."
+    )
+    metrics: Literal["full", "fast"] = Field(
+        "full", description="Python metrics: radon's full set, or line counts and complexity only (faster)."
+    )
     max_file_bytes: int = Field(
         1_000_000, gt=0, description="Files larger than this are skipped (too_large)."
     )
@@ -60,7 +69,9 @@ class CollectSettings(BaseModel):
     dedup_bands: int = Field(25, ge=1, description="LSH bands (bands x rows <= permutations).")
     dedup_rows: int = Field(10, ge=1, description="LSH rows per band.")
     dedup_shingle_size: int = Field(5, ge=1, description="Tokens per shingle.")
-    shard_rows: int = Field(10_000, ge=1, description="Units per Parquet shard.")
+    shard_files: int = Field(
+        64, ge=1, description="Files per shard: the unit of scheduling, output (one Parquet each) and resume."
+    )
 
 
 class Settings(BaseSettings):

@@ -33,3 +33,12 @@ def store_spec(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSpec:
         bucket=server.create_bucket(),
         prefix="team/artifacts",
     )
+
+
+@pytest.fixture(scope="session")
+def ray_cluster() -> Iterator[object]:
+    """One local Ray with 2 CPUs for the session (Ray takes seconds to start); the Ray executor joins it."""
+    ray = pytest.importorskip("ray", reason="Ray is not installed: pip install 'codemill[ray]'")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield ray
+    ray.shutdown()

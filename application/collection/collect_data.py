@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from codemill.application.collection.file_processor import CollectOptions, FileResult, UnitCandidate
+from codemill.application.collection.file_processor import CollectOptions
+from codemill.application.collection.shard_staging import ShardStaging
+from codemill.application.collection.shards import (
+    SHARD_FILES,
+    FileShard,
+    ShardDecisions,
+    ShardOutcome,
+    UnitDecision,
+    UnitKey,
+    plan_shards,
+)
 from codemill.application.collection.stats import CollectStats
 from codemill.application.collection.summary import CollectSummary, SourceRecord
 from codemill.application.publishing.hashing import config_hash
 from codemill.domain.code import Language
-from codemill.domain.corpus import Rejection
 from codemill.domain.errors import InputError
 from codemill.domain.manifest import Manifest
 from codemill.domain.names import check_name
@@ -24,10 +36,13 @@ from codemill.domain.ports.progress import NullProgress, ProgressBar, ProgressRe
 from codemill.domain.sources import RawFile, SkippedFile
 
 LSH_INDEX = "lsh_index.npz"
+LOCAL_EXECUTOR = "local"
+METRICS = ("full", "fast")  # fast: no maintainability index or Halstead volume for Python
 
-FileWorker = Callable[[RawFile], FileResult]
 DedupFactory = Callable[[], Deduplicator]
-WorkerFactory = Callable[[CollectOptions, DedupFactory | None], Callable[[], FileWorker]]
+ShardRunner = Callable[[FileShard], ShardOutcome]
+WorkerFactory = Callable[[CollectOptions, DedupFactory | None, ShardStaging, bool], Callable[[], ShardRunner]]
+ExecutorFactory = Callable[[str | None], ParallelExecutor]  # the executor's address (None: local)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +57,10 @@ class CollectRequest:
     security: bool = True
     exclude_tests: bool = False
     dedup_against: str | None = None
+    metrics: str | None = None  # 'full' or 'fast' (see METRICS); None: the configured default
+    resume: bool = False  # reuse the shards an interrupted collection of this name completed
+    executor: str | None = None  # 'local' or 'ray'; None: the configured default
+    executor_address: str | None = None  # where the executor's cluster is (ray: ADDRESS); None: start one
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,10 +78,18 @@ class CollectData:
     - Secrets and personal data are replaced before anything is stored.
     - Exact and near duplicates keep one representative; each unit records
       its cluster id so later splits keep clusters together.
+    - Files go to workers in shards; each worker stages its shard's records
+      itself and returns small keys (ids, fingerprints, counts), never code,
+      so the driver's memory does not grow with the code it collects. The
+      driver decides duplicates in input order, so the corpus is the same
+      whatever the executor and the number of workers.
     - A corpus is published only when its manifest is written, last; an
-      interrupted or failed run leaves no manifest behind.
-    - Sources are resolved (cloned, opened) before anything is written, so a
-      bad source fails without touching storage.
+      interrupted or failed run leaves no manifest behind. With `resume`,
+      shards completed by an interrupted run of the same name and inputs are
+      not processed again; without it a run starts from a clean staging area.
+    - Sources are resolved (cloned, opened) and the executor is chosen before
+      anything is written, so a bad source or executor fails without touching
+      storage.
     """
 
     def __init__(
@@ -70,32 +97,43 @@ class CollectData:
         *,
         sources: SourceResolver,
         worker_factory: WorkerFactory,
-        executor: ParallelExecutor,
+        executors: Mapping[str, ExecutorFactory],
+        staging_for: Callable[[str], ShardStaging],
         dedup_factory: DedupFactory,
         corpora: CorpusRepository,
         options: CollectOptions,
         progress: ProgressReporter | None = None,
         tool_versions: Mapping[str, str] | None = None,
         default_workers: int = 1,
+        default_executor: str = LOCAL_EXECUTOR,
+        shard_files: int = SHARD_FILES,
     ) -> None:
         self._resolver = sources
         self._worker_factory = worker_factory
-        self._executor = executor
+        self._executors = dict(executors)
+        self._staging_for = staging_for
         self._dedup_factory = dedup_factory
         self._corpora = corpora
         self._options = options
         self._progress = progress or NullProgress()
         self._tool_versions = dict(tool_versions or {})
         self._default_workers = max(1, default_workers)
+        self._default_executor = default_executor
+        self._shard_files = max(1, shard_files)
 
     def execute(self, request: CollectRequest) -> CollectResult:
-        _validate(request)
-        request = dataclasses.replace(request, workers=request.workers or self._default_workers)
+        request = dataclasses.replace(
+            request,
+            workers=request.workers or self._default_workers,
+            executor=request.executor or self._default_executor,
+        )
+        _validate(request, self._executors)
         options = self._options_for(request)
         dedup = self._deduplicator(request)
+        executor = self._executors[request.executor or LOCAL_EXECUTOR](request.executor_address)
         opened = self._open_sources(request)
         try:
-            return self._collect(request, options, dedup, opened)
+            return self._collect(request, options, dedup, executor, opened)
         finally:
             for source in opened:
                 source.close()
@@ -108,6 +146,7 @@ class CollectData:
             languages=request.languages,
             apply_filters=request.apply_filters,
             security=request.security,
+            metrics=request.metrics or self._options.metrics,
         )
 
     def _deduplicator(self, request: CollectRequest) -> Deduplicator | None:
@@ -134,30 +173,40 @@ class CollectData:
         request: CollectRequest,
         options: CollectOptions,
         dedup: Deduplicator | None,
+        executor: ParallelExecutor,
         sources: list[CodeSource],
     ) -> CollectResult:
         stats = CollectStats(sources=[SourceRecord(source=s.description, commit=s.commit) for s in sources])
         started = time.perf_counter()
+        workers = request.workers or 1
+        staging = self._staging_for(request.name)
+        if not request.resume:
+            staging.clear()
         sink = self._corpora.create(request.name)
         bar = self._progress.bar("collect", unit="file")
         try:
-            results = self._executor.map_ordered(
-                self._worker_factory(options, self._dedup_factory if dedup is not None else None),
-                _files(sources, stats, bar),
-                workers=request.workers or 1,
+            make_worker = self._worker_factory(
+                options, self._dedup_factory if dedup is not None else None, staging, request.resume
             )
-            for result in results:
-                stats.add_file(result)
-                for candidate in result.candidates:
-                    _decide(candidate, sink, dedup, stats)
-                bar.advance(1, units=stats.kept, mb=round(stats.bytes_seen / 1e6, 1))
-            summary = stats.summary(seconds=time.perf_counter() - started, workers=request.workers or 1)
+            files = _files(sources, stats, bar)
+            shards = plan_shards(files, salt=_hashed(request, options), max_files=self._shard_files)
+            decided = []
+            for outcome in executor.map_ordered(make_worker, shards, workers=workers):
+                decided.append(_decide_shard(outcome, dedup, stats))
+                bar.advance(len(outcome.files), units=stats.kept, mb=round(stats.bytes_seen / 1e6, 1))
+            publish = functools.partial(getattr, staging, "publish")
+            for entries, shard in zip(
+                executor.map_ordered(publish, decided, workers=workers), decided, strict=True
+            ):
+                sink.adopt(entries, **_shard_counts(shard))
+            summary = stats.summary(seconds=time.perf_counter() - started, workers=workers)
             manifest = self._publish(request, options, dedup, sink, summary)
         except BaseException:
             sink.abort()
             raise
         finally:
             bar.close()
+        staging.clear()
         return CollectResult(name=request.name, manifest=manifest, stats=summary)
 
     def _publish(
@@ -172,17 +221,30 @@ class CollectData:
         return sink.publish(
             summary.to_dict(),
             extra_artifacts=extra,
-            config_hash=config_hash(dataclasses.replace(request, workers=0), options),
+            config_hash=_hashed(request, options),
             tool_versions=self._tool_versions,
         )
 
 
-def _validate(request: CollectRequest) -> None:
+def _validate(request: CollectRequest, executors: Mapping[str, ExecutorFactory]) -> None:
     if not request.sources:
         raise InputError("give at least one source: a folder, a git URL, an archive or s3://bucket/prefix")
     check_name(request.name, what="corpus")
     if request.workers is not None and request.workers < 1:
         raise InputError(f"workers must be at least 1, got {request.workers}")
+    if request.metrics is not None and request.metrics not in METRICS:
+        raise InputError(f"unknown metrics {request.metrics!r}: choose among {', '.join(METRICS)}")
+    if request.executor not in executors:
+        choices = ", ".join(sorted(executors))
+        raise InputError(f"unknown executor {request.executor!r}: choose among {choices}")
+    if request.executor_address and request.executor == LOCAL_EXECUTOR:
+        raise InputError("an executor address needs a cluster executor (--executor ray), not 'local'")
+
+
+def _hashed(request: CollectRequest, options: CollectOptions) -> str:
+    """The configuration that decides the corpus: how it is run (workers, executor, resume) is left out."""
+    how = dataclasses.replace(request, workers=0, resume=False, executor=None, executor_address=None)
+    return config_hash(how, options)
 
 
 def _files(sources: list[CodeSource], stats: CollectStats, bar: ProgressBar) -> Iterator[RawFile]:
@@ -195,25 +257,31 @@ def _files(sources: list[CodeSource], stats: CollectStats, bar: ProgressBar) -> 
                 yield item
 
 
-def _decide(
-    candidate: UnitCandidate, sink: CorpusSink, dedup: Deduplicator | None, stats: CollectStats
-) -> None:
-    record = candidate.record
-    stats.add_extracted(record)
-    if candidate.rejections:
-        reason = candidate.rejections[0]
+def _decide_shard(outcome: ShardOutcome, dedup: Deduplicator | None, stats: CollectStats) -> ShardDecisions:
+    for result, count in zip(outcome.files, outcome.unit_counts, strict=True):
+        stats.add_file(result, units=count)
+    decisions = tuple(_decide(unit, dedup, stats) for unit in outcome.units)
+    return ShardDecisions(index=outcome.index, key=outcome.key, decisions=decisions)
+
+
+def _decide(unit: UnitKey, dedup: Deduplicator | None, stats: CollectStats) -> UnitDecision:
+    stats.add_extracted(unit.redactions)
+    if unit.rejections:
+        reason = unit.rejections[0]
         stats.filters[reason] += 1
-        sink.reject(record, Rejection(reason=reason, detail=",".join(candidate.rejections)))
-        return
-    if dedup is None:
-        record = dataclasses.replace(record, cluster_id=record.unit.id)
-    else:
-        verdict = dedup.check(record.unit, candidate.fingerprint)
-        record = dataclasses.replace(record, cluster_id=verdict.cluster_id)
+        return UnitDecision(cluster_id="", reason=reason, detail=",".join(unit.rejections))
+    cluster_id = unit.id
+    if dedup is not None:
+        verdict = dedup.check_fingerprint(unit.id, unit.fingerprint)
+        cluster_id = verdict.cluster_id
         if not verdict.kept:
             reason = verdict.reason or "duplicate"
             stats.dedup[reason] += 1
-            sink.reject(record, Rejection(reason=reason, duplicate_of=verdict.duplicate_of))
-            return
-    stats.add_kept(record)
-    sink.add(record)
+            return UnitDecision(cluster_id=cluster_id, reason=reason, duplicate_of=verdict.duplicate_of)
+    stats.add_kept(unit.findings)
+    return UnitDecision(cluster_id=cluster_id)
+
+
+def _shard_counts(shard: ShardDecisions) -> dict[str, Any]:
+    reasons = Counter(decision.reason for decision in shard.decisions if decision.reason is not None)
+    return {"units": len(shard.decisions) - sum(reasons.values()), "rejected": dict(reasons)}

@@ -27,6 +27,7 @@ class CollectOptions:
     security: bool = True
     redact: bool = True
     parse_timeout_ms: int = 5000
+    metrics: str = "full"  # 'full': radon's metrics for Python; 'fast': line counts and complexity only
 
 
 @dataclass(frozen=True, kw_only=True)

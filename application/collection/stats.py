@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from codemill.application.collection.file_processor import FileResult
@@ -16,7 +17,6 @@ from codemill.application.collection.summary import (
     SourceRecord,
     UnitCounts,
 )
-from codemill.domain.corpus import UnitRecord
 
 
 @dataclass
@@ -61,7 +61,9 @@ class CollectStats:
         self.files_seen += 1
         self.skipped[reason] += 1
 
-    def add_file(self, result: FileResult) -> None:
+    def add_file(self, result: FileResult, *, units: int | None = None) -> None:
+        """One processed file; `units` is its unit count when its candidates are not carried along."""
+        count = len(result.candidates) if units is None else units
         self.files_seen += 1
         self.bytes_seen += result.size
         if result.skip_reason is not None:
@@ -71,8 +73,8 @@ class CollectStats:
         lang.files += 1
         lang.bytes += result.size
         lang.parse_ms += result.parse_ms
-        lang.units += len(result.candidates)
-        self.extracted += len(result.candidates)
+        lang.units += count
+        self.extracted += count
         if result.security_scanned:
             self.scanned_languages.add(str(result.language))
         if result.parse_error:
@@ -80,15 +82,16 @@ class CollectStats:
         else:
             lang.clean += 1
 
-    def add_extracted(self, record: UnitRecord) -> None:
+    def add_extracted(self, redactions: Mapping[str, int]) -> None:
         """Every extracted unit: redactions happen before any unit is stored, kept or rejected."""
-        self.redactions.update(record.redactions)
+        self.redactions.update(redactions)
 
-    def add_kept(self, record: UnitRecord) -> None:
+    def add_kept(self, findings: Sequence[str]) -> None:
+        """A kept unit, with the test ids of its security findings."""
         self.kept += 1
-        if record.findings:
+        if findings:
             self.units_with_findings += 1
-            self.findings.update(f.test_id for f in record.findings)
+            self.findings.update(findings)
 
     def summary(self, *, seconds: float, workers: int) -> CollectSummary:
         """Everything counted so far, for a run that took `seconds` with `workers` worker processes."""

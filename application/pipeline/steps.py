@@ -54,7 +54,8 @@ def validation_prefix(model: str) -> str:
 
 
 def _collect(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
-    summary = scope.collect.execute(plan.collect).stats
+    # a collect interrupted earlier in this run left its completed shards staged: reuse them
+    summary = scope.collect.execute(dataclasses.replace(plan.collect, resume=True)).stats
     return {
         "name": plan.collect.name,
         "files": summary.files.parsed,

@@ -68,6 +68,10 @@ class ArtifactWriter:
         self._store.put(join_key(self._prefix, path), reader)  # type: ignore[arg-type]
         return self._record(path, reader.sha256.hexdigest(), reader.size)
 
+    def adopt(self, entry: ManifestEntry) -> None:
+        """Lists an artifact written under the prefix by another process (its checksum taken there)."""
+        self._record(entry.path, entry.sha256, entry.size)
+
     def _record(self, path: str, sha256: str, size: int) -> ManifestEntry:
         if path == MANIFEST_NAME:
             raise IntegrityError(f"'{MANIFEST_NAME}' is reserved for the manifest")

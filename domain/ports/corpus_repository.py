@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from codemill.domain.corpus import Rejection, UnitRecord
-from codemill.domain.manifest import Manifest
+from codemill.domain.manifest import Manifest, ManifestEntry
 
 
 class CorpusSink(Protocol):
@@ -21,6 +21,13 @@ class CorpusSink(Protocol):
     def add(self, record: UnitRecord) -> None: ...
 
     def reject(self, record: UnitRecord, rejection: Rejection) -> None: ...
+
+    def adopt(self, entries: Sequence[ManifestEntry], *, units: int, rejected: Mapping[str, int]) -> None:
+        """Lists shards written under the corpus by someone else (a collection worker) in its manifest.
+
+        `units` kept and `rejected` (by reason) are the counts those shards hold.
+        """
+        ...
 
     def publish(
         self,

@@ -1,25 +1,25 @@
-"""Builds the per-process file worker of the collect step from the real adapters."""
+"""Builds the per-process shard worker of the collect step from the real adapters."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
 
-from codemill.application.collection.file_processor import CollectOptions, FileProcessor, FileResult
+from codemill.application.collection.file_processor import CollectOptions, FileProcessor
+from codemill.application.collection.shard_staging import ShardStaging
+from codemill.application.collection.shard_worker import ShardWorker
+from codemill.application.collection.shards import FileShard, ShardOutcome
 from codemill.domain.ports.deduplicator import Deduplicator
-from codemill.domain.sources import RawFile
 
-FileWorker = Callable[[RawFile], FileResult]
+ShardRunner = Callable[[FileShard], ShardOutcome]
 
 
-def build_file_worker(
+def build_file_processor(
     options: CollectOptions, dedup_factory: Callable[[], Deduplicator] | None
-) -> FileWorker:
+) -> FileProcessor:
     """Runs once in each worker process: parsers and analyzers are created and cached there."""
     from codemill.infrastructure.analysis.bandit_scanner import BanditSecurityScanner
-    from codemill.infrastructure.analysis.composite_quality import CompositeQualityAnalyzer
-    from codemill.infrastructure.analysis.lizard_quality import LizardQualityAnalyzer
-    from codemill.infrastructure.analysis.radon_quality import RadonQualityAnalyzer
+    from codemill.infrastructure.analysis.quality_analyzers import quality_analyzer
     from codemill.infrastructure.parsing.tree_sitter_code_parser import TreeSitterCodeParser
 
     redactor = None
@@ -27,23 +27,37 @@ def build_file_worker(
         from codemill.infrastructure.analysis.secret_redactor import SecretRedactor
 
         redactor = SecretRedactor()
-    processor = FileProcessor(
+    return FileProcessor(
         parser=TreeSitterCodeParser(timeout_ms=options.parse_timeout_ms),
-        quality=CompositeQualityAnalyzer([RadonQualityAnalyzer(), LizardQualityAnalyzer()]),
+        quality=quality_analyzer(options.metrics),
         security=BanditSecurityScanner() if options.security else None,
         redactor=redactor,
         options=options,
         fingerprint=dedup_factory().fingerprint if dedup_factory is not None else None,
     )
-    return processor.process
 
 
-def file_worker_factory(
-    options: CollectOptions, dedup_factory: Callable[[], Deduplicator] | None
-) -> Callable[[], FileWorker]:
-    """A picklable zero-argument factory, so worker processes can build their own worker.
+def build_shard_worker(
+    options: CollectOptions,
+    dedup_factory: Callable[[], Deduplicator] | None,
+    staging: ShardStaging,
+    resume: bool,
+) -> ShardRunner:
+    worker = ShardWorker(
+        processor=build_file_processor(options, dedup_factory), staging=staging, resume=resume
+    )
+    return worker.run
 
-    `dedup_factory` must be picklable too: workers use it to compute near-dedup
-    fingerprints, so the main process only queries the index.
+
+def shard_worker_factory(
+    options: CollectOptions,
+    dedup_factory: Callable[[], Deduplicator] | None,
+    staging: ShardStaging,
+    resume: bool,
+) -> Callable[[], ShardRunner]:
+    """A picklable zero-argument factory, so worker processes (or Ray workers) build their own worker.
+
+    `dedup_factory` and `staging` must be picklable too: workers compute
+    near-dedup fingerprints and stage their shards' records themselves.
     """
-    return functools.partial(build_file_worker, options, dedup_factory)
+    return functools.partial(build_shard_worker, options, dedup_factory, staging, resume)

@@ -23,6 +23,7 @@ from codemill.infrastructure.corpus.parquet_corpus_sink import (
     STATS_NAME,
     ParquetCorpusSink,
 )
+from codemill.infrastructure.corpus.parquet_shard_staging import ParquetShardStaging
 from codemill.infrastructure.corpus.parquet_shards import decode_shard
 from codemill.infrastructure.corpus.record_schema import (
     RECORD_SCHEMA,
@@ -62,6 +63,11 @@ class ParquetCorpusRepository:
         writer = ArtifactWriter(self._store, prefix, kind=CORPUS_KIND)
         self._store.delete_prefix(prefix)
         return ParquetCorpusSink(self._store, writer, name=name, shard_rows=self._shard_rows)
+
+    def staging(self, name: str) -> ParquetShardStaging:
+        """Where collection workers stage the shards of corpus `name` (under `staging/`, never listed)."""
+        prefix = self._prefix(name)
+        return ParquetShardStaging(self._store, staging=join_key("staging", prefix), corpus=prefix)
 
     def names(self) -> list[str]:
         return published_names(self._store, self._root, NAME_PATTERN)

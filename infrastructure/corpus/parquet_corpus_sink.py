@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
 
 from codemill.application.publishing.artifacts import ArtifactWriter
 from codemill.domain.corpus import Rejection, UnitRecord
-from codemill.domain.manifest import Manifest
+from codemill.domain.manifest import Manifest, ManifestEntry
 from codemill.domain.ports.artifact_store import ArtifactStore
 from codemill.infrastructure.corpus.parquet_shards import encode_shard, shard_path
 from codemill.infrastructure.corpus.record_schema import SCHEMA_VERSION, records_table, rejected_table
@@ -28,7 +28,8 @@ class ParquetCorpusSink:
 
     Contract (the CorpusSink port, plus): at most `shard_rows` kept records and
     `shard_rows` rejected ones are buffered; a full buffer becomes the next
-    `data/shard-NNNNN.parquet` or `rejected/shard-NNNNN.parquet`. `publish`
+    `data/shard-NNNNN.parquet` or `rejected/shard-NNNNN.parquet`; `adopt` lists
+    shards a collection worker wrote under the corpus itself. `publish`
     flushes both buffers (a corpus always has at least one data shard, empty
     if need be), writes the extra artifacts and `stats.json`, then the
     manifest. `abort` deletes everything written under the corpus prefix.
@@ -59,6 +60,17 @@ class ParquetCorpusSink:
         self._reasons[rejection.reason] += 1
         if len(self._rejected) >= self._shard_rows:
             self._flush_rejected()
+
+    def adopt(self, entries: Sequence[ManifestEntry], *, units: int, rejected: Mapping[str, int]) -> None:
+        self._ensure_open()
+        for entry in entries:
+            folder = entry.path.split("/", 1)[0]
+            if folder not in self._shards:
+                raise ValueError(f"'{entry.path}' is not a data or rejected shard")
+            self._writer.adopt(entry)
+            self._shards[folder] += 1
+        self._units += units
+        self._reasons.update(rejected)
 
     def publish(
         self,

@@ -57,24 +57,31 @@ class MinHashDeduplicator:
         return len(self._index)
 
     def fingerprint(self, unit: CodeUnit) -> bytes:
-        values = self._index.signature(unit.code, unit.language).hashvalues
+        values = self._index.signature(unit.code, unit.language)
         return bytes(values.astype("<u4").tobytes())
 
     def check(self, unit: CodeUnit, fingerprint: bytes | None = None) -> DedupVerdict:
-        earlier = self._seen.get(unit.id)
+        if unit.id in self._seen:
+            return self._seen[unit.id]
+        if fingerprint is None:
+            fingerprint = self.fingerprint(unit)
+        return self.check_fingerprint(unit.id, fingerprint)
+
+    def check_fingerprint(self, unit_id: str, fingerprint: bytes | None) -> DedupVerdict:
+        earlier = self._seen.get(unit_id)
         if earlier is not None:
             return earlier
         if fingerprint is None:
-            signature = self._index.signature(unit.code, unit.language)
-        else:
-            signature = self._index.from_fingerprint(fingerprint)
+            self._remember_kept(unit_id, unit_id)
+            return DedupVerdict(cluster_id=unit_id)
+        signature = self._index.from_fingerprint(fingerprint)
         match = self._index.best_match(signature)
         if match is None:
-            self._index.add(unit.id, unit.id, signature)
-            self._remember_kept(unit.id, unit.id)
-            return DedupVerdict(cluster_id=unit.id)
+            self._index.add(unit_id, unit_id, signature)
+            self._remember_kept(unit_id, unit_id)
+            return DedupVerdict(cluster_id=unit_id)
         verdict = DedupVerdict(cluster_id=match.cluster_id, duplicate_of=match.unit_id, reason=NEAR)
-        self._seen[unit.id] = verdict
+        self._seen[unit_id] = verdict
         return verdict
 
     def _remember_kept(self, unit_id: str, cluster_id: str) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from codemill.domain.code import Language
 from codemill.domain.errors import IntegrityError
@@ -61,12 +61,20 @@ class Match:
 
 
 class MinHashIndex:
-    """Kept units' signatures: ids, clusters, a uint32 matrix (one row each) and an LSH on row numbers."""
+    """Kept units' signatures: ids, clusters, a uint32 matrix (one row each) and a banded LSH on row numbers.
+
+    Signatures are datasketch's MinHash values (scheme affine32), computed
+    with one reusable MinHash rather than one object per unit. The LSH is a
+    dict per band from the band's values to the rows holding them: the same
+    candidates as datasketch's MinHashLSH with these bands and rows.
+    """
 
     def __init__(self, params: MinHashParams) -> None:
         self.params = params
-        self._permutations = MinHash(num_perm=params.num_perm, seed=params.seed, scheme=SCHEME).permutations
-        self._lsh = MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows))
+        self._hasher = MinHash(num_perm=params.num_perm, seed=params.seed, hashfunc=int, scheme=SCHEME)
+        self._initial = self._hasher.hashvalues.copy()
+        self._bands = [(band * params.rows, (band + 1) * params.rows) for band in range(params.bands)]
+        self._tables: list[dict[bytes, list[int]]] = [{} for _ in self._bands]
         self._ids: list[str] = []
         self._clusters: list[str] = []
         self._matrix = np.empty((_INITIAL_ROWS, params.num_perm), dtype=np.uint32)
@@ -74,39 +82,30 @@ class MinHashIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def signature(self, code: str, language: Language | None) -> MinHash:
-        """The MinHash of the code's token shingles (an empty set keeps the initial values)."""
+    def signature(self, code: str, language: Language | None) -> np.ndarray:
+        """The MinHash values of the code's token shingles (an empty set keeps the initial values)."""
         grams = shingles(code_tokens(code, language), self.params.shingle_size)
-        minhash = self._minhash()
-        minhash.update_batch(list(map(zlib.crc32, map(str.encode, grams))))
-        return minhash
+        self._hasher.hashvalues = self._initial
+        self._hasher.update_batch(list(map(zlib.crc32, map(str.encode, grams))))
+        return np.asarray(self._hasher.hashvalues, dtype=np.uint32)
 
-    def from_fingerprint(self, fingerprint: bytes) -> MinHash:
+    def from_fingerprint(self, fingerprint: bytes) -> np.ndarray:
         """A signature from the little-endian uint32 bytes `fingerprint` made of its hash values."""
         if len(fingerprint) != 4 * self.params.num_perm:
             raise IntegrityError(
                 f"fingerprint has {len(fingerprint)} bytes, expected {4 * self.params.num_perm}"
             )
-        values = np.frombuffer(fingerprint, dtype="<u4").astype(np.uint32)
-        return self._minhash(values)
+        return np.frombuffer(fingerprint, dtype="<u4").astype(np.uint32)
 
-    def _minhash(self, hashvalues: np.ndarray | None = None) -> MinHash:
-        return MinHash(
-            num_perm=self.params.num_perm,
-            seed=self.params.seed,
-            hashfunc=int,  # inputs are already 32-bit hashes
-            hashvalues=hashvalues,
-            permutations=self._permutations,
-            scheme=SCHEME,
-        )
-
-    def best_match(self, signature: MinHash) -> Match | None:
+    def best_match(self, signature: np.ndarray) -> Match | None:
         """The most similar kept unit at or above the threshold; ties go to the earliest kept."""
-        candidates = self._lsh.query(signature)
+        candidates: set[int] = set()
+        for table, key in zip(self._tables, self._keys(signature), strict=True):
+            candidates.update(table.get(key, ()))
         if not candidates:
             return None
         rows = np.sort(np.fromiter(candidates, dtype=np.int64, count=len(candidates)))
-        equal = self._matrix[rows] == signature.hashvalues
+        equal = self._matrix[rows] == signature
         similarities = np.count_nonzero(equal, axis=1) / self.params.num_perm
         best = int(np.argmax(similarities))
         if similarities[best] < self.params.threshold:
@@ -114,14 +113,19 @@ class MinHashIndex:
         row = int(rows[best])
         return Match(self._ids[row], self._clusters[row], float(similarities[best]))
 
-    def add(self, unit_id: str, cluster_id: str, signature: MinHash) -> None:
+    def add(self, unit_id: str, cluster_id: str, signature: np.ndarray) -> None:
         row = len(self._ids)
         if row == len(self._matrix):
             self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
-        self._matrix[row] = signature.hashvalues
+        self._matrix[row] = signature
         self._ids.append(unit_id)
         self._clusters.append(cluster_id)
-        self._lsh.insert(row, signature, check_duplication=False)
+        for table, key in zip(self._tables, self._keys(signature), strict=True):
+            table.setdefault(key, []).append(row)
+
+    def _keys(self, signature: np.ndarray) -> list[bytes]:
+        data = signature.astype("<u4", copy=False).tobytes()
+        return [data[4 * start : 4 * end] for start, end in self._bands]
 
     def to_bytes(self) -> bytes:
         """An `.npz` of ids, clusters, the signature matrix and the parameters; no pickled objects."""
@@ -139,7 +143,7 @@ class MinHashIndex:
         np.savez(buffer, allow_pickle=False, **arrays)
         return buffer.getvalue()
 
-    def read(self, data: bytes) -> Iterator[tuple[str, str, MinHash]]:
+    def read(self, data: bytes) -> Iterator[tuple[str, str, np.ndarray]]:
         """The (id, cluster id, signature) entries of a serialised index; refuses incomparable ones."""
         arrays = _read_npz(data)
         self._check_compatible(arrays)
@@ -152,7 +156,7 @@ class MinHashIndex:
                 f"{matrix.dtype} matrix {matrix.shape}"
             )
         return (
-            (str(unit_id), str(cluster_id), self._minhash(hashvalues))
+            (str(unit_id), str(cluster_id), np.asarray(hashvalues, dtype=np.uint32))
             for unit_id, cluster_id, hashvalues in zip(ids, clusters, matrix, strict=True)
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from codemill.domain.errors import ArtifactNotFoundError, ConfigurationError, StorageError
@@ -38,7 +38,9 @@ class S3ArtifactStore(ArtifactStore):
     ignore the header are found once per store by a probe (one object under
     `.codemill/probe/` created twice, then deleted); on those `create` falls
     back to HEAD then PUT and `conditional_writes` is False. Pass
-    `conditional_writes` to skip the probe and force either behaviour.
+    `conditional_writes` to skip the probe and force either behaviour. With a
+    `client_factory` the store can be pickled (to a collection worker), which
+    then connects with a client of its own.
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class S3ArtifactStore(ArtifactStore):
         multipart_threshold: int = 8 * MIB,
         multipart_chunksize: int = 8 * MIB,
         conditional_writes: bool | None = None,
+        client_factory: Callable[[], Any] | None = None,
     ) -> None:
         if not bucket:
             raise ConfigurationError(f"no S3 bucket configured: set {env_var('bucket')}")
@@ -63,6 +66,20 @@ class S3ArtifactStore(ArtifactStore):
         self._multipart_chunksize = multipart_chunksize
         self._bucket_confirmed = False
         self._conditional = conditional_writes
+        self._probe_lock = threading.Lock()
+        self._client_factory = client_factory
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its client: the other process builds its own with `client_factory`."""
+        if self._client_factory is None:
+            raise TypeError(
+                f"the store {self.location} has no client factory and cannot go to another process"
+            )
+        return {k: v for k, v in self.__dict__.items() if k not in ("_client", "_probe_lock")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._client = self._client_factory() if self._client_factory is not None else None
         self._probe_lock = threading.Lock()
 
     @property

@@ -38,6 +38,29 @@ if TYPE_CHECKING:
 @click.option("--no-security", is_flag=True, help="Skip the bandit security scan (faster).")
 @click.option("--exclude-tests", is_flag=True, help="Reject test functions instead of only flagging them.")
 @click.option("--dedup-against", metavar="CORPUS", help="Also drop units duplicated in an earlier corpus.")
+@click.option(
+    "--metrics",
+    type=click.Choice(["full", "fast"]),
+    help="Python metrics: 'full' (radon: complexity, maintainability index, Halstead volume, lines) or "
+    "'fast' (lizard's complexity and line counts). Default: CODEMILL_COLLECT__METRICS, else full.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    help="Run on this machine's process pool (local) or on Ray (pip install 'codemill[ray]'). "
+    "Default: CODEMILL_COLLECT__EXECUTOR, else local.",
+)
+@click.option(
+    "--ray-address",
+    metavar="HOST:PORT",
+    help="Join the Ray cluster whose head listens there (implies --executor ray). "
+    "Default: CODEMILL_COLLECT__RAY_ADDRESS, else a Ray started on this machine.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Reuse the shards an interrupted collection of this NAME completed; the rest are redone.",
+)
 @json_option
 @inject
 def collect_command(
@@ -51,6 +74,10 @@ def collect_command(
     no_security: bool,
     exclude_tests: bool,
     dedup_against: str | None,
+    metrics: str | None,
+    executor: str | None,
+    ray_address: str | None,
+    resume: bool,
     as_json: bool,
     use_case: CollectData = Provide["collect_data"],
 ) -> None:
@@ -65,6 +92,8 @@ def collect_command(
       codemill collect ./src --name myproject
       codemill collect github:pallets/click --ref 8.1.7 --name click -l python
       codemill collect code.tar.gz s3://bucket/more-code --name mixed --workers 4
+      codemill collect s3://bucket/code --name big --executor ray --ray-address 10.0.0.1:6379
+      codemill collect ./src --name myproject --resume     # after an interrupted run
     """
     from codemill.application.collection.collect_data import CollectRequest
 
@@ -79,6 +108,10 @@ def collect_command(
         security=not no_security,
         exclude_tests=exclude_tests,
         dedup_against=dedup_against,
+        metrics=metrics,
+        resume=resume,
+        executor="ray" if ray_address and not executor else executor,
+        executor_address=ray_address,
     )
     result = use_case.execute(request)
     if as_json:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, final
 
+from codemill.application.collection.shard_staging import ShardStaging
+from codemill.application.collection.shards import ShardDecisions, ShardOutcome
 from codemill.domain.code import CodeUnit, Language, ParseOutcome, SourceFile, UnitKind
 from codemill.domain.corpus import QualityMetrics, Rejection, SecurityFinding, UnitRecord
 from codemill.domain.errors import ArtifactNotFoundError, InputError
@@ -150,6 +153,13 @@ class ExactDedup(Deduplicator):
         self.seen[unit.id] = unit.id
         return DedupVerdict(cluster_id=unit.id)
 
+    def check_fingerprint(self, unit_id: str, fingerprint: bytes | None) -> DedupVerdict:
+        assert fingerprint in (None, unit_id.encode())
+        if unit_id in self.seen:
+            return DedupVerdict(cluster_id=self.seen[unit_id], duplicate_of=unit_id, reason="exact_duplicate")
+        self.seen[unit_id] = unit_id
+        return DedupVerdict(cluster_id=unit_id)
+
     def export_index(self) -> bytes:
         return json.dumps(sorted(self.seen)).encode()
 
@@ -163,6 +173,7 @@ class MemoryCorpusSink(CorpusSink):
         self.repo, self.name = repo, name
         self.kept: list[UnitRecord] = []
         self.rejected: list[tuple[UnitRecord, Rejection]] = []
+        self.adopted: list[ManifestEntry] = []
         self.aborted = False
 
     def add(self, record: UnitRecord) -> None:
@@ -170,6 +181,9 @@ class MemoryCorpusSink(CorpusSink):
 
     def reject(self, record: UnitRecord, rejection: Rejection) -> None:
         self.rejected.append((record, rejection))
+
+    def adopt(self, entries: Sequence[ManifestEntry], *, units: int, rejected: Mapping[str, int]) -> None:
+        self.adopted.extend(entries)
 
     def publish(
         self,
@@ -194,10 +208,55 @@ class MemoryCorpusSink(CorpusSink):
 
 
 @final
+class MemoryShardStaging(ShardStaging):
+    """Staged records and outcomes in memory; `publish` files records as kept or rejected."""
+
+    def __init__(self) -> None:
+        self.records: dict[tuple[int, str], list[UnitRecord]] = {}
+        self.outcomes: dict[tuple[int, str], ShardOutcome] = {}
+        self.kept: list[UnitRecord] = []
+        self.rejected: list[tuple[UnitRecord, Rejection]] = []
+        self.processed: list[int] = []  # shard indexes written, in order
+        self.clears = 0
+
+    def write(self, index: int, key: str, records: Sequence[UnitRecord]) -> None:
+        self.records[(index, key)] = list(records)
+        self.processed.append(index)
+
+    def complete(self, outcome: ShardOutcome) -> None:
+        self.outcomes[(outcome.index, outcome.key)] = outcome
+
+    def completed(self, index: int, key: str) -> ShardOutcome | None:
+        return self.outcomes.get((index, key))
+
+    def publish(self, decisions: ShardDecisions) -> tuple[ManifestEntry, ...]:
+        records = self.records[(decisions.index, decisions.key)]
+        for record, decision in zip(records, decisions.decisions, strict=True):
+            filed = dataclasses.replace(record, cluster_id=decision.cluster_id)
+            if decision.reason is None:
+                self.kept.append(filed)
+            else:
+                rejection = Rejection(
+                    reason=decision.reason, duplicate_of=decision.duplicate_of, detail=decision.detail
+                )
+                self.rejected.append((filed, rejection))
+        return (ManifestEntry(f"data/shard-{decisions.index:05d}.parquet", "0" * 64, len(records)),)
+
+    def clear(self) -> None:
+        self.records.clear()
+        self.outcomes.clear()
+        self.clears += 1
+
+
+@final
 class MemoryCorpusRepository(UnsupportedCorpora):
     def __init__(self) -> None:
         self.published: dict[str, tuple[MemoryCorpusSink, dict[str, Any], dict[str, bytes], Manifest]] = {}
         self.sinks: list[MemoryCorpusSink] = []
+        self.stagings: dict[str, MemoryShardStaging] = {}
+
+    def staging(self, name: str) -> MemoryShardStaging:
+        return self.stagings.setdefault(name, MemoryShardStaging())
 
     def create(self, name: str) -> MemoryCorpusSink:
         self.published.pop(name, None)

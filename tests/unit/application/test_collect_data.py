@@ -2,6 +2,7 @@ import pytest
 
 from codemill.application.collection.collect_data import LSH_INDEX, CollectData, CollectRequest
 from codemill.application.collection.file_processor import CollectOptions, FileProcessor
+from codemill.application.collection.shard_worker import ShardWorker
 from codemill.application.collection.summary import SourceRecord, UnitCounts
 from codemill.domain.errors import InputError
 from codemill.domain.sources import RawFile, SkippedFile
@@ -23,7 +24,7 @@ MAIL = "def owner():\n    contact = 'jane.doe@example.com'\n    return contact\n
 TINY = "def f(): pass\n"
 
 
-def _worker_factory(options: CollectOptions, dedup_factory):
+def _worker_factory(options: CollectOptions, dedup_factory, staging, resume):
     def make():
         processor = FileProcessor(
             fingerprint=dedup_factory().fingerprint if dedup_factory else None,
@@ -33,7 +34,7 @@ def _worker_factory(options: CollectOptions, dedup_factory):
             redactor=EmailRedactor(),
             options=options,
         )
-        return processor.process
+        return ShardWorker(processor=processor, staging=staging, resume=resume).run
 
     return make
 
@@ -42,7 +43,8 @@ def _use_case(repo: MemoryCorpusRepository, sources: dict[str, FakeSource]) -> C
     return CollectData(
         sources=FakeResolver(sources),
         worker_factory=_worker_factory,
-        executor=InlineExecutor(),
+        executors={"local": lambda address: InlineExecutor()},
+        staging_for=repo.staging,
         dedup_factory=ExactDedup,
         corpora=repo,
         options=CollectOptions(),
@@ -63,7 +65,7 @@ def _source() -> FakeSource:
 def test_every_file_and_unit_is_accounted_for() -> None:
     repo = MemoryCorpusRepository()
     result = _use_case(repo, {"repo": _source()}).execute(CollectRequest(sources=["repo"], name="c1"))
-    sink = repo.sinks[-1]
+    sink = repo.stagings["c1"]
     stats = result.stats
     assert (stats.files.seen, stats.files.parsed, stats.files.skipped) == (5, 2, 3)
     assert stats.skipped == {"binary": 1, "too_large": 1, "unsupported_language": 1}
@@ -82,7 +84,7 @@ def test_every_file_and_unit_is_accounted_for() -> None:
 def test_secrets_are_redacted_and_findings_attached() -> None:
     repo = MemoryCorpusRepository()
     result = _use_case(repo, {"repo": _source()}).execute(CollectRequest(sources=["repo"], name="c1"))
-    kept = {r.unit.name: r for r in repo.sinks[-1].kept}
+    kept = {r.unit.name: r for r in repo.stagings["c1"].kept}
     assert "jane.doe@example.com" not in kept["owner"].unit.code
     assert "<EMAIL>" in kept["owner"].unit.code
     assert kept["owner"].redactions == {"<EMAIL>": 1}
@@ -96,7 +98,7 @@ def test_no_filter_and_no_dedup_keep_every_extracted_unit() -> None:
     request = CollectRequest(sources=["repo"], name="all", apply_filters=False, dedup=False, security=False)
     result = _use_case(repo, {"repo": _source()}).execute(request)
     assert result.stats.units.kept == result.stats.units.extracted == 5
-    assert all(not r.findings for r in repo.sinks[-1].kept)
+    assert all(not r.findings for r in repo.stagings["all"].kept)
     assert LSH_INDEX not in repo.published["all"][2]
 
 
@@ -137,3 +139,67 @@ def test_a_failure_mid_run_aborts_without_publishing() -> None:
 def test_invalid_names_are_refused(name: str) -> None:
     with pytest.raises(InputError):
         _use_case(MemoryCorpusRepository(), {}).execute(CollectRequest(sources=["repo"], name=name))
+
+
+def _many_files_source(name: str, count: int) -> FakeSource:
+    bodies = [f"def f{i}(a, b):\n    total = a + b * {i}\n    return total\n" for i in range(count)]
+    return FakeSource(
+        name, [RawFile(path=f"m{i}.py", data=body.encode(), source=name) for i, body in enumerate(bodies)]
+    )
+
+
+def test_resume_reuses_completed_shards_and_yields_the_same_corpus() -> None:
+    class FailingOnce(FakeSource):
+        failed = False
+
+        def iter_files(self):
+            if self.failed:
+                yield from self.items
+                return
+            yield from self.items[:3]
+            self.failed = True
+            raise OSError("killed")
+
+    repo = MemoryCorpusRepository()
+    use_case = CollectData(
+        sources=FakeResolver({"x": FailingOnce("x", _many_files_source("x", 6).items)}),
+        worker_factory=_worker_factory,
+        executors={"local": lambda address: InlineExecutor()},
+        staging_for=repo.staging,
+        dedup_factory=ExactDedup,
+        corpora=repo,
+        options=CollectOptions(),
+        shard_files=1,
+    )
+    with pytest.raises(OSError, match="killed"):
+        use_case.execute(CollectRequest(sources=["x"], name="c"))
+    staging = repo.stagings["c"]
+    assert staging.processed == [0, 1] and "c" not in repo.published  # the third file had no shard yet
+    result = use_case.execute(CollectRequest(sources=["x"], name="c", resume=True))
+    assert staging.processed == [0, 1, 2, 3, 4, 5]  # shards 0 and 1 were not processed again
+    assert result.stats.units.kept == 6 and [r.unit.name for r in staging.kept] == [f"f{i}" for i in range(6)]
+    assert staging.records == {}  # staging is cleared once the corpus is published
+
+
+def test_without_resume_a_rerun_starts_from_a_clean_staging_area() -> None:
+    repo = MemoryCorpusRepository()
+    use_case = _use_case(repo, {"x": _many_files_source("x", 2)})
+    use_case.execute(CollectRequest(sources=["x"], name="c"))
+    clears = repo.stagings["c"].clears
+    use_case.execute(CollectRequest(sources=["x"], name="c"))
+    assert repo.stagings["c"].clears == clears + 2  # once before the run, once after publishing
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"executor": "spark"}, "unknown executor 'spark'"),
+        ({"executor": "local", "executor_address": "10.0.0.1:6379"}, "needs a cluster executor"),
+        ({"metrics": "some"}, "unknown metrics 'some'"),
+    ],
+)
+def test_bad_executor_and_metrics_are_refused_before_any_work(changes: dict, message: str) -> None:
+    repo = MemoryCorpusRepository()
+    with pytest.raises(InputError, match=message):
+        _use_case(repo, {"repo": _source()}).execute(CollectRequest(sources=["repo"], name="c", **changes))
+    assert repo.sinks == [] and repo.stagings == {}
