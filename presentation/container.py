@@ -376,7 +376,7 @@ def dedup_factory(collect: CollectSettings) -> Callable[[], Deduplicator]:
 def collect_executors(collect: CollectSettings) -> dict[str, Callable[[str | None], ParallelExecutor]]:
     """The collect step's executors by name; each takes the cluster address (None: the configured one)."""
     return {
-        "local": lambda address: ProcessPoolParallelExecutor(),
+        "local": lambda address: ProcessPoolParallelExecutor(batch_size=1),  # a shard is a batch
         "ray": functools.partial(_ray_executor, default_address=collect.ray_address or None),
     }
 
@@ -451,7 +451,6 @@ class Container(containers.DeclarativeContainer):
     teacher_cache = providers.Singleton(build_teacher_cache, store=artifact_store)
     teacher_locator = providers.Singleton(build_teacher_locator)
     model_profiler = providers.Singleton(build_model_profiler)
-    executor = providers.Singleton(ProcessPoolParallelExecutor)
     progress = providers.Singleton(TqdmProgress)
     copy_to_local_file = providers.Object(copy_atomically)
     local_files_under = providers.Object(files_under)

@@ -70,7 +70,7 @@ class CollectSettings(BaseModel):
     dedup_rows: int = Field(10, ge=1, description="LSH rows per band.")
     dedup_shingle_size: int = Field(5, ge=1, description="Tokens per shingle.")
     shard_files: int = Field(
-        64, ge=1, description="Files per shard: the unit of scheduling, output (one Parquet each) and resume."
+        32, ge=1, description="Files per shard: the unit of scheduling, output (one Parquet each) and resume."
     )
 
 

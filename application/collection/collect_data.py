@@ -206,6 +206,7 @@ class CollectData:
             raise
         finally:
             bar.close()
+            executor.close()
         staging.clear()
         return CollectResult(name=request.name, manifest=manifest, stats=summary)
 

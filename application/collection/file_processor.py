@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from codemill.domain.code import CodeUnit, Language, SourceFile
@@ -69,14 +70,14 @@ class FileProcessor:
         security: SecurityScanner | None,
         redactor: Redactor | None,
         options: CollectOptions,
-        fingerprint: Callable[[CodeUnit], bytes] | None = None,
+        fingerprints: Callable[[Sequence[CodeUnit]], list[bytes]] | None = None,
     ) -> None:
         self._parser = parser
         self._quality = quality
         self._security = security if options.security else None
         self._redactor = redactor if options.redact else None
         self._options = options
-        self._fingerprint = fingerprint
+        self._fingerprints = fingerprints
 
     def process(self, raw: RawFile) -> FileResult:
         base = FileResult(path=raw.path, source=raw.source, size=len(raw.data))
@@ -109,16 +110,24 @@ class FileProcessor:
             return ()
         metrics = self._measure(file, units)
         findings = self._scan(file, units)
-        out = []
+        rows = []
         for unit, quality, found in zip(units, metrics, findings, strict=True):
             clean, redactions = self._redact(unit)
             record = UnitRecord(
                 unit=clean, quality=quality, findings=found, flags=unit_flags(unit), redactions=redactions
             )
             reasons = rejection_reasons(unit, self._options.filters) if self._options.apply_filters else []
-            print_ = self._fingerprint(clean) if self._fingerprint is not None and not reasons else None
-            out.append(UnitCandidate(record=record, rejections=tuple(reasons), fingerprint=print_))
-        return tuple(out)
+            rows.append((record, tuple(reasons)))
+        prints = self._fingerprints_of([record.unit for record, reasons in rows if not reasons])
+        return tuple(
+            UnitCandidate(record=record, rejections=reasons, fingerprint=None if reasons else next(prints))
+            for record, reasons in rows
+        )
+
+    def _fingerprints_of(self, units: list[CodeUnit]) -> Iterator[bytes | None]:
+        if self._fingerprints is None or not units:
+            return itertools.repeat(None)
+        return iter(self._fingerprints(units))
 
     def _measure(self, file: SourceFile, units: Sequence[CodeUnit]) -> list[QualityMetrics]:
         if self._quality.supports(file.language):

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from codemill.application.collection.file_processor import FileResult, UnitCandidate
 from codemill.domain.sources import RawFile
 
-SHARD_FILES = 64
-SHARD_BYTES = 8_000_000
+SHARD_FILES = 32
+SHARD_BYTES = 4_000_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

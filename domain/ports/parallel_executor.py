@@ -16,7 +16,9 @@ class ParallelExecutor(Protocol):
     in each worker (so caches such as parsers live per process); with more
     than one worker, `make_worker`, items and results must be picklable;
     memory stays bounded (only a few batches are in flight at once); an
-    exception raised by the worker propagates to the caller.
+    exception raised by the worker propagates to the caller. Worker
+    processes may serve several maps; `close` releases them (the executor
+    can still be used afterwards, starting new ones).
     """
 
     def map_ordered(
@@ -26,3 +28,5 @@ class ParallelExecutor(Protocol):
         *,
         workers: int,
     ) -> Iterator[R]: ...
+
+    def close(self) -> None: ...

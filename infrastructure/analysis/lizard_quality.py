@@ -46,15 +46,11 @@ class LizardQualityAnalyzer:
     stays None. Ranks use
     radon's thresholds. Loc/sloc/comment lines are counted from the unit's own
     lines. A unit lizard reports nothing for keeps None in lizard's fields.
-    Maintainability index and Halstead volume are Python-only (None). With
-    `python=True` Python is read too (the collect step's fast metrics). Never raises.
+    Maintainability index and Halstead volume are Python-only (None). Never raises.
     """
 
-    def __init__(self, *, python: bool = False) -> None:
-        self._names = {**_LIZARD_FILE_NAMES, Language.PYTHON: "unit.py"} if python else _LIZARD_FILE_NAMES
-
     def supports(self, language: Language) -> bool:
-        return language in self._names
+        return language in _LIZARD_FILE_NAMES
 
     def measure(self, file: SourceFile, units: Sequence[CodeUnit]) -> list[QualityMetrics]:
         functions = sorted(self._functions(file), key=lambda function: function.start_line)
@@ -66,7 +62,7 @@ class LizardQualityAnalyzer:
         return [_metrics_for(unit, starting_inside(unit)) for unit in units]
 
     def _functions(self, file: SourceFile) -> list[Any]:
-        file_name = self._names.get(file.language)
+        file_name = _LIZARD_FILE_NAMES.get(file.language)
         if file_name is None:
             return []
         try:

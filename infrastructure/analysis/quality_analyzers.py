@@ -9,14 +9,15 @@ from codemill.infrastructure.analysis.radon_quality import RadonQualityAnalyzer
 
 
 def quality_analyzer(metrics: str) -> QualityAnalyzer:
-    """'full': radon for Python, lizard for the rest; 'fast': lizard for every language it reads.
+    """'full': radon for Python, lizard for the rest; 'fast': the same without radon's heavier metrics.
 
-    With 'fast', Python units keep line counts and lizard's cyclomatic
-    complexity (and rank), tokens and parameters; radon's maintainability
-    index and Halstead volume stay None.
+    With 'fast', Python units keep plain line counts and radon's cyclomatic
+    complexity and rank (the same values as 'full', so labels built on them
+    do not change); the maintainability index and Halstead volume stay None.
+    Other languages get lizard's metrics either way.
     """
     if metrics == "fast":
-        return LizardQualityAnalyzer(python=True)
+        return CompositeQualityAnalyzer([RadonQualityAnalyzer(complexity_only=True), LizardQualityAnalyzer()])
     if metrics == "full":
         return CompositeQualityAnalyzer([RadonQualityAnalyzer(), LizardQualityAnalyzer()])
     raise ValueError(f"unknown metrics level {metrics!r}")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import ast
-import gc
+import dataclasses
 import textwrap
 import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import cached_property
 
 from radon.metrics import mi_compute
@@ -20,6 +19,7 @@ from codemill.infrastructure.analysis.line_counts import line_metrics
 from codemill.infrastructure.analysis.python_definitions import Definition, PythonDefinitions
 from codemill.infrastructure.analysis.python_raw_lines import FileRawLines
 from codemill.infrastructure.analysis.unit_spans import indentation_of_line
+from codemill.infrastructure.gc_pause import gc_paused
 
 
 class RadonQualityAnalyzer:
@@ -35,8 +35,14 @@ class RadonQualityAnalyzer:
     each unit is found in it by line and name; a unit of a file that does
     not parse, or one not found there, is parsed on its own. A unit whose
     code does not parse, or that radon cannot measure, gets None for every
-    radon field and plain line counts. Never raises.
+    radon field and plain line counts. With `complexity_only`, a unit keeps
+    the cyclomatic complexity and rank and plain line counts (no
+    maintainability index or Halstead volume, no raw line analysis): the
+    collect step's fast metrics. Never raises.
     """
+
+    def __init__(self, *, complexity_only: bool = False) -> None:
+        self._complexity_only = complexity_only
 
     def supports(self, language: Language) -> bool:
         return language is Language.PYTHON
@@ -45,34 +51,16 @@ class RadonQualityAnalyzer:
         if not units:
             return []
         with gc_paused():
-            measured = _MeasuredFile(file, units)
+            measured = _MeasuredFile(file, units, complexity_only=self._complexity_only)
             return [measured.metrics(unit) for unit in units]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Holds off the cyclic garbage collector while one file is measured.
-
-    Parsing builds a node per token and walking it a set per definition, none
-    of them in reference cycles; left on, the collector would scan the whole
-    heap many times per large file. Whatever is pending is collected as usual
-    once it is back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _MeasuredFile:
     """One file's tree, definitions and raw line counts, shared by its units."""
 
-    def __init__(self, file: SourceFile, units: Sequence[CodeUnit]) -> None:
+    def __init__(self, file: SourceFile, units: Sequence[CodeUnit], *, complexity_only: bool) -> None:
         self._file = file
-        self._raw = FileRawLines(file.text, units)
+        self._raw = None if complexity_only else FileRawLines(file.text, units)
         try:
             self._definitions: PythonDefinitions | None = PythonDefinitions(_parse(file.text))
         except Exception:  # SyntaxError, null bytes, nesting too deep for the parser or radon's visitors
@@ -84,6 +72,8 @@ class _MeasuredFile:
             node = definitions.find(unit.start_line, unit.name) if definitions is not None else None
             if definitions is None or node is None:
                 definitions, node = self._parse_alone(unit)
+            if self._raw is None:
+                return _complexity_metrics(unit, definitions, node)
             return _radon_metrics(unit, definitions, node, self._raw.unit(unit))
         except Exception:  # code that does not parse on its own, or radon failing on odd code
             return line_metrics(unit.code, Language.PYTHON)
@@ -123,6 +113,12 @@ def _radon_metrics(
         sloc=raw.sloc,
         comments=raw.comments,
     )
+
+
+def _complexity_metrics(unit: CodeUnit, definitions: PythonDefinitions, node: Definition) -> QualityMetrics:
+    cyclomatic = definitions.complexity(node).cyclomatic
+    lines = line_metrics(unit.code, Language.PYTHON)
+    return dataclasses.replace(lines, cyclomatic=cyclomatic, complexity_rank=rank_for_complexity(cyclomatic))
 
 
 def _standalone_source(unit: CodeUnit, text_lines: Sequence[str]) -> str:

@@ -10,6 +10,7 @@ from codemill.application.collection.shard_staging import ShardStaging
 from codemill.application.collection.shard_worker import ShardWorker
 from codemill.application.collection.shards import FileShard, ShardOutcome
 from codemill.domain.ports.deduplicator import Deduplicator
+from codemill.infrastructure.gc_pause import gc_paused
 
 ShardRunner = Callable[[FileShard], ShardOutcome]
 
@@ -33,7 +34,7 @@ def build_file_processor(
         security=BanditSecurityScanner() if options.security else None,
         redactor=redactor,
         options=options,
-        fingerprint=dedup_factory().fingerprint if dedup_factory is not None else None,
+        fingerprints=dedup_factory().fingerprints if dedup_factory is not None else None,
     )
 
 
@@ -46,7 +47,12 @@ def build_shard_worker(
     worker = ShardWorker(
         processor=build_file_processor(options, dedup_factory), staging=staging, resume=resume
     )
-    return worker.run
+
+    def run(shard: FileShard) -> ShardOutcome:
+        with gc_paused():  # a shard's garbage is bounded; it is collected once the shard is done
+            return worker.run(shard)
+
+    return run
 
 
 def shard_worker_factory(

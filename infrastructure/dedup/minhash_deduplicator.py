@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from codemill.domain.code import CodeUnit
 from codemill.domain.ports.deduplicator import DedupVerdict
 from codemill.infrastructure.dedup.minhash_index import MinHashIndex, MinHashParams
@@ -59,6 +61,10 @@ class MinHashDeduplicator:
     def fingerprint(self, unit: CodeUnit) -> bytes:
         values = self._index.signature(unit.code, unit.language)
         return bytes(values.astype("<u4").tobytes())
+
+    def fingerprints(self, units: Sequence[CodeUnit]) -> list[bytes]:
+        matrix = self._index.signatures([(unit.code, unit.language) for unit in units])
+        return [bytes(row.tobytes()) for row in matrix.astype("<u4")]
 
     def check(self, unit: CodeUnit, fingerprint: bytes | None = None) -> DedupVerdict:
         if unit.id in self._seen:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from datasketch import MinHash
+from datasketch.minhash import _fmix  # the finalizer update_batch applies (scheme affine32)
 
 from codemill.domain.code import Language
 from codemill.domain.errors import IntegrityError
@@ -20,6 +21,7 @@ INDEX_FORMAT = "codemill-minhash-index/1"
 SCHEME = "affine32"  # datasketch's permutation scheme; signatures are uint32
 SHINGLE_HASH = "crc32-utf8"  # how a shingle becomes the 32-bit input of the permutations
 _INITIAL_ROWS = 1024
+_BATCH_SHINGLES = 20_000  # shingles hashed at once: 20 MB of permuted values
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +90,40 @@ class MinHashIndex:
         self._hasher.hashvalues = self._initial
         self._hasher.update_batch(list(map(zlib.crc32, map(str.encode, grams))))
         return np.asarray(self._hasher.hashvalues, dtype=np.uint32)
+
+    def signatures(self, codes: Sequence[tuple[str, Language | None]]) -> np.ndarray:
+        """`signature` of each (code, language), one row each: the units of a file hashed together.
+
+        The same arithmetic as datasketch's `update_batch` (MurmurHash3
+        finalizer, then the affine permutations mod 2^32), applied to every
+        shingle of a group of units at once, then a minimum per unit.
+        """
+        grams = [shingles(code_tokens(code, language), self.params.shingle_size) for code, language in codes]
+        out = np.tile(self._initial.astype(np.uint32), (len(codes), 1))
+        start = 0
+        while start < len(grams):
+            stop, total = start, 0
+            while stop < len(grams) and (stop == start or total + len(grams[stop]) <= _BATCH_SHINGLES):
+                total += len(grams[stop])
+                stop += 1
+            self._minimum_of(grams[start:stop], out[start:stop])
+            start = stop
+        return out
+
+    def _minimum_of(self, grams: list[set[str]], out: np.ndarray) -> None:
+        counts = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+        if not counts.any():
+            return
+        hashes = np.fromiter(
+            (zlib.crc32(gram.encode()) for group in grams for gram in group),
+            dtype=np.uint32,
+            count=int(counts.sum()),
+        )
+        a, b = self._hasher.permutations
+        permuted = _fmix(hashes, 32)[:, np.newaxis] * a + b
+        filled = counts > 0
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[filled]
+        out[filled] = np.minimum(out[filled], np.minimum.reduceat(permuted, starts, axis=0))
 
     def from_fingerprint(self, fingerprint: bytes) -> np.ndarray:
         """A signature from the little-endian uint32 bytes `fingerprint` made of its hash values."""

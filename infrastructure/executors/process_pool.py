@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -12,32 +13,33 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-_worker: Callable[[Any], Any] | None = None
+_workers: dict[str, Callable[[Any], Any]] = {}  # per worker process: token of a map -> its built worker
 
 
-def _init_worker(make_worker: Callable[[], Callable[[Any], Any]]) -> None:
-    global _worker  # noqa: PLW0603 - one worker function per process, built once
-    _worker = make_worker()
-
-
-def _run_batch(batch: list[Any]) -> list[Any]:
-    assert _worker is not None, "worker process was not initialised"
-    return [_worker(item) for item in batch]
+def _run_batch(token: str, make_worker: Callable[[], Callable[[Any], Any]], batch: list[Any]) -> list[Any]:
+    worker = _workers.get(token)
+    if worker is None:
+        _workers.clear()  # an earlier map's worker is not needed again
+        worker = _workers[token] = make_worker()
+    return [worker(item) for item in batch]
 
 
 class ProcessPoolParallelExecutor:
-    """Runs batches of items in `workers` processes; one worker (or one item) runs inline.
+    """Runs batches of items in `workers` processes; one worker runs inline.
 
     Items are sent in batches of `batch_size`; at most `workers * window`
     batches are in flight, so a source of any size streams through in
     bounded memory. Processes start with 'spawn' (safe beside threads and
-    native libraries); each builds its worker once.
+    native libraries) once, and serve every map until `close`; each builds
+    the worker of a map once, the first time it gets a batch of that map.
     """
 
     def __init__(self, *, batch_size: int = 16, window: int = 3, start_method: str = "spawn") -> None:
         self._batch_size = batch_size
         self._window = window
         self._context = multiprocessing.get_context(start_method)
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_size = 0
 
     def map_ordered(
         self,
@@ -51,28 +53,36 @@ class ProcessPoolParallelExecutor:
             return (worker(item) for item in items)
         return self._pooled(make_worker, items, workers)
 
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
     def _pooled(
         self, make_worker: Callable[[], Callable[[T], R]], items: Iterable[T], workers: int
     ) -> Iterator[R]:
-        batches = _batched(items, self._batch_size)
+        pool = self._pool_of(workers)
+        token = uuid.uuid4().hex
         pending: deque[Future[list[R]]] = deque()
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=self._context,
-            initializer=_init_worker,
-            initargs=(make_worker,),
-        ) as pool:
-            try:
-                for batch in batches:
-                    pending.append(pool.submit(_run_batch, batch))
-                    if len(pending) >= workers * self._window:
-                        yield from pending.popleft().result()
-                while pending:
+        try:
+            for batch in _batched(items, self._batch_size):
+                pending.append(pool.submit(_run_batch, token, make_worker, batch))
+                if len(pending) >= workers * self._window:
                     yield from pending.popleft().result()
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
+            while pending:
+                yield from pending.popleft().result()
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            self.close()
+            raise
+
+    def _pool_of(self, workers: int) -> ProcessPoolExecutor:
+        if self._pool is None or self._pool_size != workers:
+            self.close()
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=self._context)
+            self._pool_size = workers
+        return self._pool
 
 
 def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -69,6 +69,9 @@ class RayParallelExecutor:
             for ref in pending:
                 ray.cancel(ref)
 
+    def close(self) -> None:
+        """Nothing to release: the Ray this process started or joined stays up for later maps."""
+
 
 def _connect(address: str | None) -> Any:
     import ray

@@ -61,6 +61,9 @@ class InlineExecutor(ParallelExecutor):
         worker = make_worker()
         return (worker(item) for item in items)
 
+    def close(self) -> None:
+        pass
+
 
 _DEF = re.compile(r"^def (\w+)\(.*?(?=^def |\Z)", re.S | re.M)
 
@@ -145,6 +148,9 @@ class ExactDedup(Deduplicator):
 
     def fingerprint(self, unit: CodeUnit) -> bytes:
         return unit.id.encode()
+
+    def fingerprints(self, units: Sequence[CodeUnit]) -> list[bytes]:
+        return [self.fingerprint(unit) for unit in units]
 
     def check(self, unit: CodeUnit, fingerprint: bytes | None = None) -> DedupVerdict:
         assert fingerprint in (None, unit.id.encode())

@@ -208,3 +208,26 @@ def test_a_fingerprint_from_another_deduplicator_gives_the_same_verdicts() -> No
     assert verdict.duplicate_of == original.id
     with pytest.raises(IntegrityError):
         main_side.check(make_unit("def g():\n    return 1\n"), b"\x00\x01")
+
+
+def test_fingerprints_of_many_units_equal_datasketchs_minhash_of_each() -> None:
+    """The batched signatures are datasketch's own: one MinHash per unit, updated with its shingle hashes."""
+    import zlib
+
+    from datasketch import MinHash
+
+    from codemill.domain.shingles import shingles
+
+    rng = random.Random(3)
+    codes = [INVOICE, near_copy(INVOICE), "", "# only a comment\n", "x"]
+    codes += ["".join(rng.choice("ab(){}=+ \n") for _ in range(rng.randrange(1, 4000))) for _ in range(40)]
+    languages = [Language.PYTHON, Language.JAVA]
+    units = [make_unit(code, language=languages[i % 2]) for i, code in enumerate(codes)]
+    dedup = MinHashDeduplicator()
+    batched = dedup.fingerprints(units)
+    assert batched == [dedup.fingerprint(unit) for unit in units]
+    for unit, fingerprint in zip(units, batched, strict=True):
+        reference = MinHash(num_perm=256, seed=1, hashfunc=int, scheme="affine32")
+        grams = shingles(code_tokens(unit.code, unit.language), 5)
+        reference.update_batch([zlib.crc32(gram.encode()) for gram in grams])
+        assert fingerprint == np.asarray(reference.hashvalues, dtype="<u4").tobytes()

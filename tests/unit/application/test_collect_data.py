@@ -27,7 +27,7 @@ TINY = "def f(): pass\n"
 def _worker_factory(options: CollectOptions, dedup_factory, staging, resume):
     def make():
         processor = FileProcessor(
-            fingerprint=dedup_factory().fingerprint if dedup_factory else None,
+            fingerprints=dedup_factory().fingerprints if dedup_factory else None,
             parser=RegexPythonParser(),
             quality=LineCountQuality(),
             security=EvalScanner(),
