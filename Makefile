@@ -22,6 +22,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r domain application infrastructure presentation
 
 typecheck: install
 	$(BIN)/mypy

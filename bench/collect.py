@@ -43,6 +43,7 @@ from codemill.presentation.container import Container
 from codemill.presentation.settings import Settings, StorageSettings
 
 _SKIPPED_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__", "lib2to3"}
+_WHOLE_STDLIB = frozenset({"site-packages", "__pycache__"})  # the scaling corpus keeps the test suites
 
 
 def copy_corpus(target: Path, limit_bytes: int, extra: list[Path]) -> int:
@@ -53,11 +54,13 @@ def copy_corpus(target: Path, limit_bytes: int, extra: list[Path]) -> int:
     return total
 
 
-def copy_python_files(root: Path, target: Path, limit_bytes: int) -> int:
+def copy_python_files(
+    root: Path, target: Path, limit_bytes: int, skipped: frozenset[str] = frozenset(_SKIPPED_DIRS)
+) -> int:
     """The .py files under `root` in path order, up to the limit (tests and files over 1 MB left out)."""
     total = 0
     for path in sorted(root.rglob("*.py")):
-        if _SKIPPED_DIRS & set(path.relative_to(root).parts) or not path.is_file():
+        if skipped & set(path.relative_to(root).parts) or not path.is_file():
             continue
         size = path.stat().st_size
         if total + size > limit_bytes or size > 1_000_000:
@@ -128,9 +131,14 @@ def per_core(container: Container, source: Path, megabytes: float, n: int) -> No
 
 
 def scaling(container: Container, source: Path, megabytes: float, n: int, executors: list[str]) -> None:
-    print(f"scaling on {megabytes:.1f} MB, no bandit, --metrics full:")
+    """Workers started before timing (a small collection first): a pool's or Ray's start-up is not per MB."""
+    print(f"scaling on {megabytes:.1f} MB, no bandit, --metrics full, warm workers:")
     rates: dict[str, float] = {}
+    warm_up = next(source.rglob("json")) if any(source.rglob("json")) else source
     for executor in executors:
+        started = time.perf_counter()
+        collect_seconds(container, warm_up, "warm", workers=n, security=False, executor=executor)
+        print(f"  {executor:5}: start-up and a small collection {time.perf_counter() - started:.1f} s")
         one = megabytes / collect_seconds(
             container, source, "s1", workers=1, security=False, executor=executor
         )
@@ -156,7 +164,7 @@ def driver_memory(tmp: Path, scale: Path, extra_mb: float, n: int, executor: str
     bigger = tmp / "bigger"
     shutil.copytree(scale, bigger / "stdlib")
     added = copy_python_files(
-        Path(sysconfig.get_paths()["purelib"]), bigger / "site-packages", int(extra_mb * 1e6)
+        Path(sysconfig.get_paths()["purelib"]), bigger / "packages", int(extra_mb * 1e6)
     )
     runs = [
         driver_run(folder, tmp / f"store-{i}", workers=n, executor=executor)

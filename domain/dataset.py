@@ -17,7 +17,7 @@ class TaskType(StrEnum):
 SPLITS = ("train", "validation", "test")
 CODE_TARGETS = frozenset({"assertion", "body"})  # generation subtasks whose target is code
 # Stands where the target was cut out of the input (the tokenizers' mask token); not a secret.
-MASK_TOKEN = "<mask>"  # noqa: S105
+MASK_TOKEN = "<mask>"  # noqa: S105  # nosec B105  # the mask token, not a secret
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,7 +15,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from xml.sax.saxutils import unescape
+from xml.sax.saxutils import unescape  # nosec B406  # unescapes entities in generated text; no XML is parsed
 
 from codemill.domain.dataset import TaskType
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,10 @@ class Manifest:
 
     def entry(self, path: str) -> ManifestEntry | None:
         return next((e for e in self.entries if e.path == path), None)
+
+    def digest(self) -> str:
+        """sha256 of the manifest as published: what lineage records to name this exact version."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
 
     @property
     def total_size(self) -> int:

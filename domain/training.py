@@ -68,6 +68,8 @@ class TrainingConfig:
     # '' trains every weight; 'r=8,alpha=16,dropout=0.05[,targets=q,v]' trains LoRA adapters
     lora: str = field(default="", metadata=HASHED_WHEN_SET)
     report_to: ReportTo = field(default="none", metadata=NOT_HASHED)
+    # the hub commit or tag to load `model` at (a hub name only); None loads the hub's latest, unpinned
+    revision: str | None = field(default=None, metadata=HASHED_WHEN_SET)
 
     def __post_init__(self) -> None:
         checks = {
@@ -88,6 +90,10 @@ class TrainingConfig:
         broken = [message for message, ok in checks.items() if not ok]
         if broken:
             raise InputError("invalid training config: " + "; ".join(broken))
+        if self.revision is not None and self.model in PRESETS:
+            raise InputError(
+                f"a revision pins a hub model, but {self.model!r} is a preset built here: drop the revision"
+            )
         parse_lora_spec(self.lora)  # a malformed spec fails here, in one line
 
     def monitored(self, default_metric: str) -> tuple[str, Mode]:
@@ -127,3 +133,5 @@ class TrainingOutcome:
     # A LoRA run: trainable and total parameters, the trainable fraction, and the figures of the merge
     # check made at export (max abs differences of logits: merged vs adapted, vs base, vs reloaded).
     lora: Mapping[str, float] = field(default_factory=dict)
+    # The hub commit the pretrained model was loaded at (None: a preset or a local folder).
+    model_revision: str | None = None

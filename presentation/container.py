@@ -26,6 +26,8 @@ from codemill.application.monitoring.reference import ReferenceBuilder
 from codemill.application.pipeline.pipeline_runs import PIPELINES, PipelineRuns
 from codemill.application.pipeline.plan import PipelineScope
 from codemill.application.pipeline.run_pipeline import RunPipeline
+from codemill.application.publishing.name_claims import NameClaims
+from codemill.application.publishing.upstream_check import UpstreamCheck
 from codemill.application.registry.alias_mover import AliasMover
 from codemill.application.registry.promote_model import PromoteModel
 from codemill.application.registry.register_model import RegisterModel
@@ -373,10 +375,15 @@ def dedup_factory(collect: CollectSettings) -> Callable[[], Deduplicator]:
     )
 
 
-def collect_executors(collect: CollectSettings) -> dict[str, Callable[[str | None], ParallelExecutor]]:
-    """The collect step's executors by name; each takes the cluster address (None: the configured one)."""
+def collect_executors(
+    collect: CollectSettings, local: ParallelExecutor
+) -> dict[str, Callable[[str | None], ParallelExecutor]]:
+    """The collect step's executors by name; each takes the cluster address (None: the configured one).
+
+    The local pool is one per container: its processes stay up for the next collection of this process.
+    """
     return {
-        "local": lambda address: ProcessPoolParallelExecutor(batch_size=1),  # a shard is a batch
+        "local": lambda address: local,
         "ray": functools.partial(_ray_executor, default_address=collect.ray_address or None),
     }
 
@@ -452,6 +459,9 @@ class Container(containers.DeclarativeContainer):
     teacher_locator = providers.Singleton(build_teacher_locator)
     model_profiler = providers.Singleton(build_model_profiler)
     progress = providers.Singleton(TqdmProgress)
+    name_claims = providers.Singleton(NameClaims, store=artifact_store)
+    upstream_check = providers.Factory(UpstreamCheck, corpora=corpora, datasets=datasets)
+    local_executor = providers.Singleton(ProcessPoolParallelExecutor, batch_size=1)  # a shard is a batch
     copy_to_local_file = providers.Object(copy_atomically)
     local_files_under = providers.Object(files_under)
 
@@ -460,7 +470,7 @@ class Container(containers.DeclarativeContainer):
         CollectData,
         sources=source_resolver,
         worker_factory=providers.Object(shard_worker_factory),
-        executors=providers.Callable(collect_executors, collect_settings),
+        executors=providers.Callable(collect_executors, collect_settings, local_executor),
         staging_for=corpora.provided.staging,
         dedup_factory=providers.Callable(dedup_factory, collect_settings),
         corpora=corpora,
@@ -470,6 +480,7 @@ class Container(containers.DeclarativeContainer):
         default_workers=providers.Callable(default_workers, collect_settings),
         default_executor=collect_settings.executor,
         shard_files=collect_settings.shard_files,
+        claims=name_claims,
     )
     build_dataset = providers.Factory(
         BuildDataset,
@@ -480,6 +491,7 @@ class Container(containers.DeclarativeContainer):
         dedup_factory=providers.Callable(dedup_factory, collect_settings),
         plotter=plotter,
         code_structure=code_structure,
+        claims=name_claims,
         progress=progress,
     )
     # Training runs, shared by train and distill: resume, publish, and who writes under DDP
@@ -487,7 +499,11 @@ class Container(containers.DeclarativeContainer):
     library_versions = providers.Callable(training_versions)
     run_resumer = providers.Factory(RunResumer, checkpoints=checkpoints, runs=runs)
     run_publisher = providers.Factory(
-        RunPublisher, runs=runs, tracker_factory=providers.Object(metrics_tracker), versions=library_versions
+        RunPublisher,
+        runs=runs,
+        tracker_factory=providers.Object(metrics_tracker),
+        versions=library_versions,
+        claims=name_claims,
     )
     _training_run = dict(
         datasets=datasets,
@@ -529,6 +545,7 @@ class Container(containers.DeclarativeContainer):
         exporter=model_exporter,
         store=artifact_store,
         workdir=work_dir,
+        claims=name_claims,
     )
     manage_checkpoints = providers.Factory(
         ManageCheckpoints,

@@ -24,6 +24,7 @@ from codemill.application.collection.shards import (
 from codemill.application.collection.stats import CollectStats
 from codemill.application.collection.summary import CollectSummary, SourceRecord
 from codemill.application.publishing.hashing import config_hash
+from codemill.application.publishing.name_claims import NameClaim, NameClaims
 from codemill.domain.code import Language
 from codemill.domain.errors import InputError
 from codemill.domain.manifest import Manifest
@@ -36,6 +37,7 @@ from codemill.domain.ports.progress import NullProgress, ProgressBar, ProgressRe
 from codemill.domain.sources import RawFile, SkippedFile
 
 LSH_INDEX = "lsh_index.npz"
+CORPORA = "corpora"
 LOCAL_EXECUTOR = "local"
 METRICS = ("full", "fast")  # fast: no maintainability index or Halstead volume for Python
 
@@ -58,6 +60,7 @@ class CollectRequest:
     exclude_tests: bool = False
     dedup_against: str | None = None
     metrics: str | None = None  # 'full' or 'fast' (see METRICS); None: the configured default
+    overwrite: bool = False  # replace a published corpus of this name (its manifest is recorded as replaced)
     resume: bool = False  # reuse the shards an interrupted collection of this name completed
     executor: str | None = None  # 'local' or 'ray'; None: the configured default
     executor_address: str | None = None  # where the executor's cluster is (ray: ADDRESS); None: start one
@@ -90,6 +93,10 @@ class CollectData:
     - Sources are resolved (cloned, opened) and the executor is chosen before
       anything is written, so a bad source or executor fails without touching
       storage.
+    - The name is claimed first: a published corpus of that name is never
+      replaced without `overwrite` (the replaced manifest's sha256 is then
+      recorded as `replaces`), and a second collection of the same name at
+      the same time fails in one line without writing anything.
     """
 
     def __init__(
@@ -107,6 +114,7 @@ class CollectData:
         default_workers: int = 1,
         default_executor: str = LOCAL_EXECUTOR,
         shard_files: int = SHARD_FILES,
+        claims: NameClaims,
     ) -> None:
         self._resolver = sources
         self._worker_factory = worker_factory
@@ -120,6 +128,7 @@ class CollectData:
         self._default_workers = max(1, default_workers)
         self._default_executor = default_executor
         self._shard_files = max(1, shard_files)
+        self._claims = claims
 
     def execute(self, request: CollectRequest) -> CollectResult:
         request = dataclasses.replace(
@@ -176,6 +185,19 @@ class CollectData:
         executor: ParallelExecutor,
         sources: list[CodeSource],
     ) -> CollectResult:
+        what = f"corpus '{request.name}'"
+        with self._claims.held(f"{CORPORA}/{request.name}", what=what, overwrite=request.overwrite) as claim:
+            return self._collect_claimed(request, options, dedup, executor, sources, claim)
+
+    def _collect_claimed(
+        self,
+        request: CollectRequest,
+        options: CollectOptions,
+        dedup: Deduplicator | None,
+        executor: ParallelExecutor,
+        sources: list[CodeSource],
+        claim: NameClaim,
+    ) -> CollectResult:
         stats = CollectStats(sources=[SourceRecord(source=s.description, commit=s.commit) for s in sources])
         started = time.perf_counter()
         workers = request.workers or 1
@@ -195,18 +217,16 @@ class CollectData:
                 decided.append(_decide_shard(outcome, dedup, stats))
                 bar.advance(len(outcome.files), units=stats.kept, mb=round(stats.bytes_seen / 1e6, 1))
             publish = functools.partial(getattr, staging, "publish")
-            for entries, shard in zip(
-                executor.map_ordered(publish, decided, workers=workers), decided, strict=True
-            ):
+            written = executor.map_ordered(publish, decided, workers=workers)
+            for entries, shard in zip(written, decided, strict=True):
                 sink.adopt(entries, **_shard_counts(shard))
             summary = stats.summary(seconds=time.perf_counter() - started, workers=workers)
-            manifest = self._publish(request, options, dedup, sink, summary)
+            manifest = self._publish(request, options, dedup, sink, summary, claim.lineage())
         except BaseException:
             sink.abort()
             raise
         finally:
             bar.close()
-            executor.close()
         staging.clear()
         return CollectResult(name=request.name, manifest=manifest, stats=summary)
 
@@ -217,6 +237,7 @@ class CollectData:
         dedup: Deduplicator | None,
         sink: CorpusSink,
         summary: CollectSummary,
+        lineage: Mapping[str, str],
     ) -> Manifest:
         extra = {LSH_INDEX: dedup.export_index()} if dedup is not None else {}
         return sink.publish(
@@ -224,6 +245,7 @@ class CollectData:
             extra_artifacts=extra,
             config_hash=_hashed(request, options),
             tool_versions=self._tool_versions,
+            lineage=lineage,
         )
 
 
@@ -244,7 +266,9 @@ def _validate(request: CollectRequest, executors: Mapping[str, ExecutorFactory])
 
 def _hashed(request: CollectRequest, options: CollectOptions) -> str:
     """The configuration that decides the corpus: how it is run (workers, executor, resume) is left out."""
-    how = dataclasses.replace(request, workers=0, resume=False, executor=None, executor_address=None)
+    how = dataclasses.replace(
+        request, workers=0, resume=False, overwrite=False, executor=None, executor_address=None
+    )
     return config_hash(how, options)
 
 

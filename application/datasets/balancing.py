@@ -28,7 +28,7 @@ def downsample_majority(samples: Iterable[Sample], ratio: float, seed: int) -> t
     if None in counts or len(counts) < 2:
         return items, 0
     cap = max(1, math.floor(ratio * min(counts.values())))
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # seeded random for reproducible sampling, not cryptography
     dropped: set[int] = set()
     for label in sorted(label for label, count in counts.items() if count > cap and label is not None):
         members = [index for index, sample in enumerate(items) if sample.label == label]

@@ -30,6 +30,7 @@ from codemill.application.datasets.summary import (
     TokenizerInfo,
 )
 from codemill.application.publishing.hashing import config_hash
+from codemill.application.publishing.name_claims import NameClaim, NameClaims
 from codemill.domain.corpus import UnitRecord
 from codemill.domain.dataset import Sample, SplitConfig, TaskSpec, TaskType
 from codemill.domain.errors import InputError
@@ -42,6 +43,7 @@ from codemill.domain.ports.plotter import Plotter
 from codemill.domain.ports.progress import NullProgress, ProgressReporter
 from codemill.domain.ports.tabular_reader import TabularReader
 from codemill.domain.ports.tokenizers import TextTokenizer, TokenizerProvider
+from codemill.domain.training import HASHED_WHEN_SET, NOT_HASHED
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +64,9 @@ class BuildDatasetRequest:
     user_file: UserFile | None = None
     split: SplitConfig = field(default_factory=SplitConfig)
     tokenizer: str | None = None  # None: train a byte-level BPE on the train split
+    # the hub commit or tag of a hub `tokenizer`; None loads it unpinned
+    tokenizer_revision: str | None = field(default=None, metadata=HASHED_WHEN_SET)
+    overwrite: bool = field(default=False, metadata=NOT_HASHED)  # replace a published dataset of this name
     vocab_size: int = 8000
     max_input_length: int = 512
     max_target_length: int = 64
@@ -100,8 +105,10 @@ class BuildDataset:
         dedup_factory: Callable[[], Deduplicator],
         plotter: Plotter,
         code_structure: CodeStructure,
+        claims: NameClaims,
         progress: ProgressReporter | None = None,
     ) -> None:
+        self._claims = claims
         self._corpora = corpora
         self._code_structure = code_structure
         self._datasets = datasets
@@ -112,8 +119,13 @@ class BuildDataset:
         self._progress = progress or NullProgress()
 
     def execute(self, request: BuildDatasetRequest) -> BuildDatasetResult:
-        started = time.perf_counter()
         _validate(request)
+        what = f"dataset '{request.name}'"
+        with self._claims.held(f"datasets/{request.name}", what=what, overwrite=request.overwrite) as claim:
+            return self._build(request, claim)
+
+    def _build(self, request: BuildDatasetRequest, claim: NameClaim) -> BuildDatasetResult:
+        started = time.perf_counter()
         samples, skipped, source = self._load(request)
         splits = split_samples(samples, request.split, stratify=_stratified(request.task))
         splits["train"], dropped = self._balance(request, splits["train"])
@@ -130,11 +142,13 @@ class BuildDataset:
             splits={name: len(part) for name, part in splits.items()},
             labels=label_counts(splits),
             decontamination=split_overlaps(overlap),
-            tokenizer=TokenizerInfo(name=tokenizer.name, vocab_size=tokenizer.vocab_size),
+            tokenizer=TokenizerInfo(
+                name=tokenizer.name, vocab_size=tokenizer.vocab_size, revision=tokenizer.revision
+            ),
             tokens=token_lengths(tokenizer, splits, request.max_input_length, request.max_target_length),
             seconds=round(time.perf_counter() - started, 3),
         )
-        manifest = self._publish(request, splits, label_names, tokenizer, summary)
+        manifest = self._publish(request, splits, label_names, tokenizer, summary, claim)
         return BuildDatasetResult(name=request.name, manifest=manifest, stats=summary)
 
     def _publish(
@@ -144,6 +158,7 @@ class BuildDataset:
         label_names: tuple[str, ...],
         tokenizer: TextTokenizer,
         summary: DatasetSummary,
+        claim: NameClaim,
     ) -> Manifest:
         plots = length_plots(
             self._plotter, tokenizer, splits["train"], request.max_input_length, request.max_target_length
@@ -157,6 +172,7 @@ class BuildDataset:
             plots=plots,
             source_manifest_sha256=summary.source.manifest_sha256,
             config_hash=config_hash(request),
+            lineage=claim.lineage(),
         )
         return self._datasets.publish(request.name, splits, bundle)
 
@@ -173,7 +189,7 @@ class BuildDataset:
             digest = hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
             source = DatasetSource(corpus=request.corpus, manifest_sha256=digest)
         else:
-            assert request.user_file is not None
+            assert request.user_file is not None  # nosec B101  # an invariant for the type checker, not a security check
             samples, skipped = self._user_samples(request.task, request.user_file)
             source = DatasetSource(
                 file=request.user_file.location,
@@ -228,7 +244,9 @@ class BuildDataset:
 
     def _tokenizer(self, request: BuildDatasetRequest, train: Sequence[Sample]) -> TextTokenizer:
         if request.tokenizer:
-            return self._tokenizers.pretrained(request.tokenizer)
+            return self._tokenizers.pretrained(request.tokenizer, request.tokenizer_revision)
+        if request.tokenizer_revision is not None:
+            raise InputError("a tokenizer revision pins a hub tokenizer: pass --tokenizer NAME with it")
         texts = [s.text for s in train] + [s.target for s in train if s.target]
         return self._tokenizers.train(texts, vocab_size=request.vocab_size)
 
@@ -262,5 +280,5 @@ def _stratified(task: TaskSpec) -> bool:
 def _cap(samples: list[Sample], limit: int | None, seed: int) -> list[Sample]:
     if limit is None or len(samples) <= limit:
         return samples
-    keep = sorted(random.Random(seed).sample(range(len(samples)), limit))
+    keep = sorted(random.Random(seed).sample(range(len(samples)), limit))  # nosec B311  # seeded random for reproducible sampling, not cryptography
     return [samples[i] for i in keep]

@@ -42,7 +42,7 @@ def split_samples(
         raise InputError("no samples to split: the task produced none from this input")
     _require_two_classes(items)
     components = connected_components(items)
-    rng = random.Random(config.seed)
+    rng = random.Random(config.seed)  # nosec B311  # seeded random for reproducible sampling, not cryptography
     order = _deal_order(components, items, stratify, rng)
     ratios = {split: config.ratio(split) for split in SPLITS if config.ratio(split) > 0}
     placed = _deal(order, components, ratios)

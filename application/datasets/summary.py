@@ -68,9 +68,11 @@ class TokenizerInfo:
 
     name: str
     vocab_size: int
+    revision: str | None = None  # the hub commit of a pretrained tokenizer, when known
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "vocab_size": self.vocab_size}
+        revision = {"revision": self.revision} if self.revision is not None else {}
+        return {"name": self.name, "vocab_size": self.vocab_size} | revision
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -55,6 +55,8 @@ class DistillRequest:
     config: TrainingConfig = field(default_factory=TrainingConfig)  # the student's training budget
     distillation: DistillationConfig = field(default_factory=DistillationConfig)
     resume: Resume = False
+    teacher_revision: str | None = None  # the hub commit or tag of a hub teacher; None: unpinned
+    overwrite: bool = False  # replace a published model of this name (recorded as replaced)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,9 +133,19 @@ class DistillModel:
         check_name(request.name, what="run")
         if request.name == request.teacher:
             raise InputError(f"the student needs a name of its own, not the teacher's ({request.teacher!r})")
+        claimed = self._publisher.claimed(request.name, overwrite=request.overwrite, main=self._is_main())
+        with claimed as lineage:
+            return self._distill(request, lineage)
+
+    def _distill(self, request: DistillRequest, lineage: dict[str, str]) -> DistillResult:
         manifest = self._datasets.manifest(request.dataset)
         task = task_of(manifest)
-        teacher = self._teacher(request.teacher, task)
+        teacher = self._teacher(request.teacher, task, request.teacher_revision)
+        if request.teacher_revision is not None and teacher.origin != "hub":
+            raise InputError(
+                f"teacher {request.teacher!r} is not a hub name (it is {teacher.origin}): "
+                "a revision pins hub models only"
+            )
         config = dataclasses.replace(request.config, model=request.student)
         job, cache_key, cache_hit = self._job(request, manifest, teacher, config)
         outcome = self._trainer.train(job, self._progress)
@@ -156,11 +168,12 @@ class DistillModel:
                 "student": request.student,
                 "distillation": dataclasses.asdict(request.distillation),
                 "report": report or None,
+                **lineage,
             },
         )
         return _result(request.name, outcome, report, model_manifest, run_manifest)
 
-    def _teacher(self, reference: str, task: TaskSpec) -> LocatedTeacher:
+    def _teacher(self, reference: str, task: TaskSpec, revision: str | None = None) -> LocatedTeacher:
         """A registry version; else a model in storage (it wins over a same-named local folder), else a
         folder, else a hub name."""
         if is_registry_reference(reference):
@@ -174,7 +187,7 @@ class DistillModel:
                 folder=self._runs.fetch_model(reference, str(self._workdir / "models")),
                 fingerprint=manifest_sha256(stored),
             )
-        located = self._teachers.locate(reference)
+        located = self._teachers.locate(reference, revision)
         if located is not None:
             return located
         if NAME_PATTERN.fullmatch(reference):
@@ -268,7 +281,7 @@ class DistillModel:
         self, job: TrainingJob, key: str, hit: bool, request: DistillRequest, teacher: LocatedTeacher
     ) -> None:
         """Publish the teacher outputs the trainer computed (its folder exists once complete)."""
-        assert job.distillation is not None
+        assert job.distillation is not None  # nosec B101  # an invariant for the type checker, not a security check
         folder = job.distillation.cache_dir
         if hit or folder is None or not Path(folder).is_dir():
             return
@@ -283,7 +296,7 @@ class DistillModel:
     def _report(
         self, request: DistillRequest, located: LocatedTeacher, job: TrainingJob, outcome: TrainingOutcome
     ) -> dict[str, Any]:
-        assert job.distillation is not None and outcome.best_model_dir is not None
+        assert job.distillation is not None and outcome.best_model_dir is not None  # nosec B101  # an invariant for the type checker, not a security check
         metric, mode = job.config.monitored(DEFAULT_METRIC[job.task.task])
         teacher = self._profiler.profile(job.distillation.teacher_dir, job, evaluate=True)
         student = self._profiler.profile(outcome.best_model_dir, job, evaluate=False)

@@ -16,6 +16,7 @@ from codemill.application.export.samples import (
     parity_samples,
 )
 from codemill.application.publishing.artifacts import ArtifactWriter
+from codemill.application.publishing.name_claims import NameClaims
 from codemill.application.training.publication import manifest_sha256
 from codemill.domain.errors import ArtifactNotFoundError, IntegrityError
 from codemill.domain.export import (
@@ -51,6 +52,7 @@ class ExportModelRequest:
     tolerance: float = DEFAULT_TOLERANCE
     min_retention: float = DEFAULT_MIN_RETENTION
     opset: int = DEFAULT_OPSET
+    overwrite: bool = False  # replace a published model of this name (recorded as replaced)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +86,9 @@ class ExportModel:
       publishes nothing; a passing export replaces `models/NAME/`: the
       graph, config and tokenizer files and export.json (source reference
       and fingerprint, opset, quantization, parity figures), manifest last.
+    - A published model of that name is replaced only with `overwrite`
+      (refused before exporting otherwise); two exports of one name cannot
+      publish at once.
     """
 
     def __init__(
@@ -95,7 +100,9 @@ class ExportModel:
         exporter: ModelExporter,
         store: ArtifactStore,
         workdir: str,
+        claims: NameClaims,
     ) -> None:
+        self._claims = claims
         self._resolver = resolver
         self._lineage = lineage
         self._datasets = datasets
@@ -109,6 +116,14 @@ class ExportModel:
         source = self._resolver.resolve(request.model)
         suffix = "-onnx-int8" if request.quantization == "int8" else "-onnx"
         name = check_name(request.name or f"{source.name}{suffix}", what="model")
+        with self._claims.held(
+            f"models/{name}", what=f"model '{name}'", overwrite=request.overwrite
+        ) as claim:
+            return self._export(request, source, name, claim.lineage())
+
+    def _export(
+        self, request: ExportModelRequest, source: ResolvedModel, name: str, lineage: dict[str, str]
+    ) -> ExportModelResult:
         Path(self._workdir).mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="export-", dir=self._workdir) as target:
             exported = self._exporter.export(
@@ -124,7 +139,7 @@ class ExportModel:
             )
             if problem is not None:
                 raise IntegrityError(f"export of {request.model!r} refused, nothing published: {problem}")
-            record = _record(request, source, exported, figures, samples.source)
+            record = {**_record(request, source, exported, figures, samples.source), **lineage}
             manifest = self._publish(name, exported, record)
         return ExportModelResult(
             name=name,
@@ -174,7 +189,12 @@ class ExportModel:
         writer.write(EXPORT_RECORD, json.dumps(record, indent=2, sort_keys=True) + "\n")
         return writer.publish(
             tool_versions=exported.tool_versions,
-            metadata={"name": name, "format": "onnx", "quantization": record["quantization"]},
+            metadata={
+                "name": name,
+                "format": "onnx",
+                "quantization": record["quantization"],
+                **({"replaces": record["replaces"]} if "replaces" in record else {}),
+            },
         )
 
 

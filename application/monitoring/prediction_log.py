@@ -64,7 +64,7 @@ class PredictionLog:
         self._featurizer = featurizer
         self._metrics = metrics
         self._options = options
-        self._rng = rng or random.Random()
+        self._rng = rng or random.Random()  # nosec B311  # seeded random for reproducible sampling, not cryptography
         self._clock = clock
         self._lock = threading.Lock()
         self._waiting: dict[str, list[PredictionRecord]] = {}

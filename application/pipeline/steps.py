@@ -55,7 +55,8 @@ def validation_prefix(model: str) -> str:
 
 def _collect(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
     # a collect interrupted earlier in this run left its completed shards staged: reuse them
-    summary = scope.collect.execute(dataclasses.replace(plan.collect, resume=True)).stats
+    # and the run's own scope is the pipeline's to rewrite
+    summary = scope.collect.execute(dataclasses.replace(plan.collect, resume=True, overwrite=True)).stats
     return {
         "name": plan.collect.name,
         "files": summary.files.parsed,
@@ -67,7 +68,7 @@ def _collect(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
 
 
 def _dataset(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
-    request = plan.dataset
+    request = dataclasses.replace(plan.dataset, overwrite=True)  # the run's own scope
     summary = scope.dataset.execute(request).stats
     name = request.name
     baseline = baseline_score(
@@ -95,7 +96,7 @@ def _train(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
 
 
 def _distill(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
-    assert plan.distill is not None
+    assert plan.distill is not None  # nosec B101  # an invariant for the type checker, not a security check
     result = scope.distill.execute(dataclasses.replace(plan.distill, resume="auto"))
     _check_finished("distill", result.status, result.model_manifest, plan.distill.name)
     return {
@@ -114,7 +115,7 @@ def _distill(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
 
 
 def _validate(plan: PipelinePlan, scope: PipelineScope) -> dict[str, Any]:
-    assert plan.validate is not None
+    assert plan.validate is not None  # nosec B101  # an invariant for the type checker, not a security check
     report = scope.validate.execute(plan.validate)
     return {
         "model": plan.validate.model,

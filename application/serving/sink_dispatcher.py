@@ -54,7 +54,7 @@ class SinkDispatcher:
 
     def _drain(self) -> None:
         while (batch := self._queue.get()) is not _STOP:
-            assert isinstance(batch, PredictedBatch)
+            assert isinstance(batch, PredictedBatch)  # nosec B101  # an invariant for the type checker, not a security check
             try:
                 self._sink(batch)
             except Exception as exc:  # the sink is someone else's code: log it, keep serving

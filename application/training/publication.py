@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from codemill.application.publishing.name_claims import NameClaims
 from codemill.domain.dataset import TaskSpec, TaskType
 from codemill.domain.errors import InputError
 from codemill.domain.evaluation_metrics import DEFAULT_METRIC
@@ -116,10 +117,25 @@ class RunPublisher:
         runs: RunRepository,
         tracker_factory: Callable[[str], MetricsTracker],
         versions: Mapping[str, str],
+        claims: NameClaims,
     ) -> None:
         self._runs = runs
         self._tracker_factory = tracker_factory
         self._versions = dict(versions)
+        self._claims = claims
+
+    @contextmanager
+    def claimed(self, name: str, *, overwrite: bool, main: bool = True) -> Iterator[dict[str, str]]:
+        """Holds the model name `name` while a run trains and publishes; yields what to add to its record.
+
+        A published model of that name is refused without `overwrite` (one line, before any training);
+        a second run of the same name at once is refused. Only the main process of a DDP run claims.
+        """
+        if not main:
+            yield {}
+            return
+        with self._claims.held(f"models/{name}", what=f"model '{name}'", overwrite=overwrite) as claim:
+            yield claim.lineage()
 
     def publish(
         self,
@@ -159,6 +175,7 @@ class RunPublisher:
             "samples_per_second": outcome.samples_per_second,
             "model": f"models/{name}" if model_manifest is not None else None,
             "lora": dict(outcome.lora) or None,
+            "model_revision": outcome.model_revision,
             **dict(record or {}),
         }
         files = {**tracker.files(), **_run_files(Path(job.output_dir), outcome.run_files)}
@@ -166,7 +183,7 @@ class RunPublisher:
 
 
 def manifest_sha256(manifest: Manifest) -> str:
-    return hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
+    return manifest.digest()
 
 
 def _run_files(run_dir: Path, names: tuple[str, ...]) -> dict[str, bytes]:

@@ -33,6 +33,7 @@ class TrainRequest:
     name: str
     config: TrainingConfig = field(default_factory=TrainingConfig)
     resume: Resume = False  # 'auto': resume when a checkpoint of this config exists
+    overwrite: bool = False  # replace a published model of this name (recorded as replaced)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +63,9 @@ class TrainModel:
       safetensors weights, tokenizer, model card, manifest last) and the run
       record, metrics and plots to `runs/NAME/` (manifest last).
     - Under DDP every rank trains; only the main process writes to storage.
+    - A published model of the same name is never replaced without
+      `overwrite` (checked before training; the run record then says which
+      manifest it replaced), and two runs of one name cannot publish at once.
     """
 
     def __init__(
@@ -85,6 +89,12 @@ class TrainModel:
 
     def execute(self, request: TrainRequest) -> TrainResult:
         check_name(request.name, what="run")
+        with self._publisher.claimed(
+            request.name, overwrite=request.overwrite, main=self._is_main()
+        ) as lineage:
+            return self._train(request, lineage)
+
+    def _train(self, request: TrainRequest, lineage: dict[str, str]) -> TrainResult:
         manifest = self._datasets.manifest(request.dataset)
         task = task_of(manifest)
         folder = self._datasets.local_copy(request.dataset)
@@ -120,6 +130,7 @@ class TrainModel:
             job=job,
             outcome=outcome,
             model_files=model_files,
+            record=lineage,
         )
         return _result(request.name, outcome, model_manifest, run_manifest)
 

@@ -36,7 +36,10 @@ class CorpusSink(Protocol):
         extra_artifacts: Mapping[str, bytes] | None = None,
         config_hash: str = "",
         tool_versions: Mapping[str, str] | None = None,
-    ) -> Manifest: ...
+        lineage: Mapping[str, str] | None = None,
+    ) -> Manifest:
+        """Writes stats and extra artifacts, then the manifest (with `lineage` in its metadata), last."""
+        ...
 
     def abort(self) -> None: ...
 

@@ -22,6 +22,7 @@ class DatasetBundle:
     plots: Mapping[str, bytes] = field(default_factory=dict)  # name.png -> PNG bytes
     source_manifest_sha256: str = ""  # the corpus's (or user file's) manifest hash, for lineage
     config_hash: str = ""
+    lineage: Mapping[str, str] = field(default_factory=dict)  # {'replaces': sha256} when it replaces one
 
 
 class DatasetRepository(Protocol):

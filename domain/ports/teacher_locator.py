@@ -30,13 +30,15 @@ class TeacherLocator(Protocol):
     hub model comes from the local Hugging Face cache, else is downloaded
     (config, safetensors and tokenizer files only) unless the hub is
     offline; its fingerprint is the sha256 of the name and the resolved
-    commit. Every failure is an InputError of one line.
+    commit. `revision` (a commit or tag) pins a hub model; a folder ignores
+    it (the caller refuses it); without it a hub model is loaded unpinned,
+    with one warning. Every failure is an InputError of one line.
     `check_vocabulary` raises InputError, one line that names the folder to
     build the dataset from (`--tokenizer FOLDER`), when the tokenizer of
     the teacher in `teacher_dir` is not the one of the dataset in
     `dataset_dir`; it loads no weights.
     """
 
-    def locate(self, reference: str) -> LocatedTeacher | None: ...
+    def locate(self, reference: str, revision: str | None = None) -> LocatedTeacher | None: ...
 
     def check_vocabulary(self, teacher_dir: str, dataset_dir: str) -> None: ...

@@ -11,6 +11,7 @@ class TextTokenizer(Protocol):
 
     name: str  # 'bpe-<vocab>' for a trained one, the hub name or path for a pretrained one
     vocab_size: int
+    revision: str | None = None  # the hub commit a pretrained tokenizer was loaded at; None otherwise
 
     def lengths(self, texts: Sequence[str]) -> list[int]:
         """Number of tokens of each text, special tokens included, without truncation."""
@@ -25,8 +26,10 @@ class TextTokenizer(Protocol):
 class TokenizerProvider(Protocol):
     """Contract: `train` learns a byte-level BPE from the texts (deterministic for the same
     input); `pretrained` loads by hub name or local path and raises InputError with one line,
-    quickly and without hanging, when it cannot be loaded (offline, missing, not a tokenizer)."""
+    quickly and without hanging, when it cannot be loaded (offline, missing, not a tokenizer).
+    `revision` (a commit or tag) pins a hub name, and is refused with a local path; a hub name
+    without it loads unpinned, with one warning."""
 
     def train(self, texts: Iterable[str], *, vocab_size: int, min_frequency: int = 2) -> TextTokenizer: ...
 
-    def pretrained(self, name_or_path: str) -> TextTokenizer: ...
+    def pretrained(self, name_or_path: str, revision: str | None = None) -> TextTokenizer: ...

@@ -49,7 +49,7 @@ from detect_secrets.plugins.stripe import StripeDetector
 
 T = TypeVar("T")
 
-SECRET = "<SECRET>"  # noqa: S105 (a placeholder, not a password)
+SECRET = "<SECRET>"  # noqa: S105  # nosec B105  # the redaction placeholder, not a secret
 PRIVATE_KEY = "<PRIVATE_KEY>"
 EMAIL = "<EMAIL>"
 IP_ADDRESS = "<IP_ADDRESS>"

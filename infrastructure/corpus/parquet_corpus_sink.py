@@ -79,6 +79,7 @@ class ParquetCorpusSink:
         extra_artifacts: Mapping[str, bytes] | None = None,
         config_hash: str = "",
         tool_versions: Mapping[str, str] | None = None,
+        lineage: Mapping[str, str] | None = None,
     ) -> Manifest:
         self._ensure_open()
         if self._records or self._shards[DATA_FOLDER] == 0:
@@ -93,7 +94,7 @@ class ParquetCorpusSink:
             config_hash=config_hash,
             code_version=package_version("codemill"),
             tool_versions={"pyarrow": pa.__version__, **(tool_versions or {})},
-            metadata=self._metadata(),
+            metadata={**self._metadata(), **dict(lineage or {})},
         )
         self._closed = True
         return manifest

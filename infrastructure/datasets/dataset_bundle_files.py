@@ -43,6 +43,7 @@ def dataset_metadata(
         "columns": list(layout.columns),
         "splits": {split: len(samples) for split, samples in splits.items()},
         "source_manifest_sha256": bundle.source_manifest_sha256,
+        **dict(bundle.lineage),
     }
 
 

@@ -30,8 +30,9 @@ class ProcessPoolParallelExecutor:
     Items are sent in batches of `batch_size`; at most `workers * window`
     batches are in flight, so a source of any size streams through in
     bounded memory. Processes start with 'spawn' (safe beside threads and
-    native libraries) once, and serve every map until `close`; each builds
-    the worker of a map once, the first time it gets a batch of that map.
+    native libraries) once, and serve every map until `close` (or the end of
+    the process); each builds the worker of a map once, the first time it
+    gets a batch of that map. A map that fails closes the pool.
     """
 
     def __init__(self, *, batch_size: int = 16, window: int = 3, start_method: str = "spawn") -> None:

@@ -39,8 +39,8 @@ class OnnxModelRunner:
         record = export_record(folder)
         graphs = [str(name) for name in record.get("graphs", [])]
         self.kind = str(record.get("kind", "single_label"))
-        self._config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
-        self._tokenizer = AutoTokenizer.from_pretrained(
+        self._config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
+        self._tokenizer = AutoTokenizer.from_pretrained(  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
             folder, local_files_only=True, trust_remote_code=False
         )
         self._calibration = calibration

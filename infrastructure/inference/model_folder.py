@@ -115,7 +115,7 @@ def open_model_folder(folder: str, *, allow_pickle: bool = False, device: str = 
 
 def _config(folder: str) -> Any:
     try:
-        return AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
+        return AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
     except Exception as exc:  # an unknown model_type, bad JSON, a missing file
         raise InputError(f"cannot read the model config in {folder}: {first_line(exc)}") from None
 
@@ -152,7 +152,7 @@ def _check_loading_info(folder: str, info: dict[str, Any]) -> None:
 
 def _tokenizer(folder: str) -> PreTrainedTokenizerBase:
     try:
-        tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(
+        tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
             folder, local_files_only=True, trust_remote_code=False
         )
     except Exception as exc:  # transformers raises many unrelated types for one cause

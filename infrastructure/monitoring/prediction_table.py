@@ -29,7 +29,7 @@ SCHEMA = pa.schema(
     ]
 )
 _FIELDS = [field.name for field in dataclasses.fields(PredictionRecord)]
-assert SCHEMA.names == _FIELDS, "the Parquet schema must follow PredictionRecord"
+assert SCHEMA.names == _FIELDS, "the Parquet schema must follow PredictionRecord"  # nosec B101  # an invariant for the type checker, not a security check
 
 
 def encode(records: Sequence[PredictionRecord]) -> bytes:

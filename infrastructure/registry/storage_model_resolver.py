@@ -72,7 +72,7 @@ class StorageModelResolver:
             version = self.current_version(parsed.name, parsed.alias)
             if version is None:
                 raise ArtifactNotFoundError(self._no_alias(parsed.name, parsed.alias))
-        assert version is not None
+        assert version is not None  # nosec B101  # an invariant for the type checker, not a security check
         registered = self._registry.version(parsed.name, version)
         folder = self._registry.fetch_version(parsed.name, version, str(self._cache_dir))
         return ResolvedModel(

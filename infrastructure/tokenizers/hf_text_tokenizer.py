@@ -29,6 +29,7 @@ class HfTextTokenizer:
             )
         self.name = name
         self.vocab_size = len(tokenizer)
+        self.revision: str | None = None  # the hub commit, set by whoever loaded it from the hub
         self._tokenizer = tokenizer
         self._measuring = _untruncated_copy(backend)
 

@@ -41,7 +41,7 @@ def load_tokenizer(dataset_dir: str) -> PreTrainedTokenizerBase:
     """The dataset's own tokenizer (`tokenizer/`), from disk only."""
     folder = Path(dataset_dir) / "tokenizer"
     try:
-        tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(
+        tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
             str(folder), local_files_only=True, trust_remote_code=False
         )
     except Exception as exc:  # transformers raises many unrelated types for one cause
@@ -93,7 +93,7 @@ def encode_splits(
         return encoded
 
     train = prepared("train")
-    assert train is not None  # load_splits refuses an empty train split
+    assert train is not None  # nosec B101  # an invariant for the type checker, not a security check (load_splits refuses an empty train split)
     validation, test = prepared("validation", config.max_eval_samples), prepared("test")
     return EncodedSplits(train=train, validation=validation, test=test, languages=languages)
 

@@ -133,6 +133,7 @@ class HfModelTrainer:
             best_model_dir=best_model_dir,
             run_files=_run_files(Path(job.output_dir), distillation),
             lora=lora,
+            model_revision=run.model_revision,
         )
 
     def _trainer(

@@ -40,3 +40,4 @@ class ModelNeeds:
     pad_token_id: int = 0
     bos_token_id: int = 1
     eos_token_id: int = 2
+    revision: str | None = None  # the hub commit or tag to load a hub name at (None: unpinned)

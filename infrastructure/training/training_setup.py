@@ -36,6 +36,7 @@ class PreparedRun:
     model: PreTrainedModel
     metric: str
     mode: Mode
+    model_revision: str | None = None  # the hub commit a pretrained model was loaded at
 
 
 def prepare_run(
@@ -57,6 +58,7 @@ def prepare_run(
     names = _label_names(job, label_names(raw["train"], kind))
     set_seed(job.config.seed)  # the initial weights of a from-scratch preset follow the seed
     model = build_model(job.config.model, _needs(job, kind, tokenizer, names))
+    commit = getattr(model.config, "_commit_hash", None)  # set by from_pretrained from the hub cache
     spec = parse_lora_spec(job.config.lora)
     if spec is not None:
         model = with_lora(model, spec, kind)  # type: ignore[assignment]  # a PeftModel wraps it
@@ -67,6 +69,7 @@ def prepare_run(
         model=model,
         metric=metric,
         mode=mode,
+        model_revision=commit if isinstance(commit, str) and commit else None,
     )
 
 
@@ -110,4 +113,5 @@ def _needs(
         pad_token_id=int(pad if pad is not None else 0),
         bos_token_id=int(bos if bos is not None else 1),
         eos_token_id=int(eos if eos is not None else 2),
+        revision=job.config.revision,
     )

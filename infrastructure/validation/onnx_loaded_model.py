@@ -30,9 +30,9 @@ class OnnxLoadedModel:
             raise InputError(f"{folder}: an ONNX encoder-decoder: load it with OnnxSeq2SeqLoadedModel")
         self._folder = Path(folder)
         self._record = record
-        config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
+        config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
         self._config = config
-        self._tokenizer = AutoTokenizer.from_pretrained(
+        self._tokenizer = AutoTokenizer.from_pretrained(  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
             folder, local_files_only=True, trust_remote_code=False
         )
         self._session = onnx_session(str(self._folder / str(record["graphs"][0])))

@@ -39,8 +39,8 @@ class OnnxSeq2SeqLoadedModel:
 
         self._folder = Path(folder)
         self._record = export_record(folder)
-        self._config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
-        self._tokenizer = AutoTokenizer.from_pretrained(
+        self._config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
+        self._tokenizer = AutoTokenizer.from_pretrained(  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
             folder, local_files_only=True, trust_remote_code=False
         )
         self._decoder = OnnxGreedyDecoder(self._folder, self._config, onnx_session)

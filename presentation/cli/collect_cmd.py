@@ -8,7 +8,7 @@ import click
 from dependency_injector.wiring import Provide, inject
 
 from codemill.domain.code import Language
-from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.options import json_option, overwrite_option
 from codemill.presentation.cli.output import emit_json, render_table
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     help="Join the Ray cluster whose head listens there (implies --executor ray). "
     "Default: CODEMILL_COLLECT__RAY_ADDRESS, else a Ray started on this machine.",
 )
+@overwrite_option("corpus")
 @click.option(
     "--resume",
     is_flag=True,
@@ -77,6 +78,7 @@ def collect_command(
     metrics: str | None,
     executor: str | None,
     ray_address: str | None,
+    overwrite: bool,
     resume: bool,
     as_json: bool,
     use_case: CollectData = Provide["collect_data"],
@@ -109,6 +111,7 @@ def collect_command(
         exclude_tests=exclude_tests,
         dedup_against=dedup_against,
         metrics=metrics,
+        overwrite=overwrite,
         resume=resume,
         executor="ray" if ray_address and not executor else executor,
         executor_address=ray_address,

@@ -56,11 +56,24 @@ def show_command(name: str, as_json: bool, corpora: CorpusRepository = Provide["
 
     manifest = corpora.manifest(name)
     stats = corpora.stats(name)
+    replaces = manifest.metadata.get("replaces")
     if as_json:
-        emit_json({"name": name, "created_at": manifest.created_at, "stats": stats})
+        emit_json(
+            {
+                "name": name,
+                "created_at": manifest.created_at,
+                "manifest_sha256": manifest.digest(),
+                "replaces": replaces,
+                "stats": stats,
+            }
+        )
         return
     summary = CollectSummary.from_dict(stats)
     sources = ", ".join(s.source + (f"@{s.commit[:12]}" if s.commit else "") for s in summary.sources)
     click.echo(f"corpus {name} (created {manifest.created_at}, {human_size(manifest.total_size)})")
+    if replaces:
+        click.echo(
+            f"replaces the corpus of this name as of {replaces[:12]}: what was built from that is stale"
+        )
     click.echo(f"sources: {sources}")
     click.echo(render_collect_summary(name, summary))

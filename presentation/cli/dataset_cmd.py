@@ -9,12 +9,13 @@ import click
 from dependency_injector.wiring import Provide, inject
 
 from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
-from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.options import json_option, overwrite_option
 from codemill.presentation.cli.output import emit_json, human_size, render_table
 
 if TYPE_CHECKING:
     from codemill.application.datasets.build_dataset import BuildDataset
     from codemill.application.datasets.summary import DatasetSummary
+    from codemill.application.publishing.upstream_check import UpstreamCheck
     from codemill.domain.ports.dataset_repository import DatasetRepository
 
 TASKS = [
@@ -82,6 +83,12 @@ def dataset_group() -> None:
     "--tokenizer", help="Reuse a pretrained tokenizer (hub name or local path) instead of training one."
 )
 @click.option(
+    "--tokenizer-revision",
+    metavar="COMMIT",
+    help="The hub commit (or tag) to load a hub --tokenizer at; the dataset's stats keep the resolved "
+    "commit (tokenizer.revision). A hub name without it loads unpinned, with a warning.",
+)
+@click.option(
     "--vocab-size", default=8000, show_default=True, help="Vocabulary of the trained BPE tokenizer."
 )
 @click.option(
@@ -91,6 +98,7 @@ def dataset_group() -> None:
     "--max-target-length", default=64, show_default=True, help="Target tokens kept at training time."
 )
 @click.option("--max-samples", type=click.IntRange(min=1), help="Keep a seeded random subset of this size.")
+@overwrite_option("dataset")
 @json_option
 @inject
 def build_command(
@@ -107,10 +115,12 @@ def build_command(
     seed: int,
     group_by: str,
     tokenizer: str | None,
+    tokenizer_revision: str | None,
     vocab_size: int,
     max_input_length: int,
     max_target_length: int,
     max_samples: int | None,
+    overwrite: bool,
     as_json: bool,
     use_case: BuildDataset = Provide["build_dataset"],
 ) -> None:
@@ -155,10 +165,12 @@ def build_command(
         user_file=user_file,
         split=SplitConfig(train=train, validation=validation, test=test, seed=seed, group_by=group_by),
         tokenizer=tokenizer,
+        tokenizer_revision=tokenizer_revision,
         vocab_size=vocab_size,
         max_input_length=max_input_length,
         max_target_length=max_target_length,
         max_samples=max_samples,
+        overwrite=overwrite,
     )
     result = use_case.execute(request)
     if as_json:
@@ -227,14 +239,23 @@ def ls_command(as_json: bool, datasets: DatasetRepository = Provide["datasets"])
 @json_option
 @inject
 def show_command(
-    name: str, count: int, split: str, as_json: bool, datasets: DatasetRepository = Provide["datasets"]
+    name: str,
+    count: int,
+    split: str,
+    as_json: bool,
+    datasets: DatasetRepository = Provide["datasets"],
+    upstream: UpstreamCheck = Provide["upstream_check"],
 ) -> None:
-    """Show a dataset's card and a few samples."""
+    """Show a dataset's card and a few samples, and whether its corpus was replaced since."""
     samples = list(datasets.samples(name, split, limit=count))
+    stale = upstream.of_dataset(name)
+    for line in stale:
+        click.echo(f"warning: dataset {name}: {line}", err=True)
     if as_json:
         emit_json(
             {
                 "name": name,
+                "stale": stale,
                 "stats": datasets.stats(name),
                 "samples": [
                     {

@@ -10,7 +10,7 @@ from dependency_injector.wiring import Provide, inject
 
 from codemill.domain.distillation import LOSS_PRESETS, LOSSES, SCHEDULES, STUDENT_HALF
 from codemill.domain.training import PRESETS
-from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.options import json_option, overwrite_option
 from codemill.presentation.cli.output import emit_json, render_table
 from codemill.presentation.cli.training_options import training_config, training_options
 
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     help="The model to learn from: registry:NAME@ALIAS or registry:NAME/VERSION; else a model in storage "
     "(models/TEACHER), else a local model folder (config.json, safetensors weights, tokenizer), else a hub "
     "name (org/name). Build the dataset with its tokenizer (dataset build --tokenizer).",
+)
+@click.option(
+    "--teacher-revision",
+    metavar="COMMIT",
+    help="The hub commit (or tag) to load a hub --teacher at; the run record keeps the resolved commit "
+    "(teacher_revision). A hub teacher without it loads unpinned, with a warning; refused with any other.",
 )
 @click.option(
     "--dataset", required=True, help="The dataset to distill on (the teacher's task and tokenizer)."
@@ -94,14 +100,17 @@ if TYPE_CHECKING:
     "--init-from-teacher", is_flag=True, help="Copy every other teacher layer into a student as wide."
 )
 @click.option("--resume", is_flag=True, help="Continue the run NAME from its latest valid checkpoint.")
+@overwrite_option("model")
 @json_option
 @inject
 def distill_command(
     teacher: str,
+    teacher_revision: str | None,
     dataset: str,
     student: str,
     name: str,
     resume: bool,
+    overwrite: bool,
     as_json: bool,
     use_case: DistillModel = Provide["distill_model"],
     is_main_process: Callable[[], bool] = Provide["is_main_process"],
@@ -143,6 +152,8 @@ def distill_command(
         config=config,
         distillation=_distillation(options),
         resume=resume,
+        teacher_revision=teacher_revision,
+        overwrite=overwrite,
     )
     result = use_case.execute(request)
     if not is_main_process():

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 from dependency_injector.wiring import Provide, inject
 
-from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.options import json_option, overwrite_option
 from codemill.presentation.cli.output import emit_json, render_table
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     help="int8: share of the quality metric (accuracy, else label agreement) to keep.",
 )
 @click.option("--opset", type=click.IntRange(min=14), default=17, show_default=True, help="ONNX opset.")
+@overwrite_option("model")
 @json_option
 @inject
 def export_command(
@@ -46,6 +47,7 @@ def export_command(
     tolerance: float,
     min_retention: float,
     opset: int,
+    overwrite: bool,
     as_json: bool,
     use_case: ExportModel = Provide["export_model"],
 ) -> None:
@@ -78,6 +80,7 @@ def export_command(
             tolerance=tolerance,
             min_retention=min_retention,
             opset=opset,
+            overwrite=overwrite,
         )
     )
     if as_json:

@@ -14,6 +14,7 @@ from codemill.presentation.cli.output import emit_json, flatten, render_table
 
 if TYPE_CHECKING:
     from codemill.application.pipeline.pipeline_runs import PipelineRuns
+    from codemill.application.publishing.upstream_check import UpstreamCheck
     from codemill.domain.ports.run_repository import RunRepository
 
 _LINEAGE_NOISE = ("steps.", "versions.", "summary.steps", "sources")
@@ -66,11 +67,18 @@ def runs_show(
     as_json: bool,
     runs: RunRepository = Provide["runs"],
     pipelines: PipelineRuns = Provide["pipeline_runs"],
+    upstream: UpstreamCheck = Provide["upstream_check"],
 ) -> None:
-    """Show a run's record: config, status, metrics, versions (a training run name or a pipeline run id)."""
+    """Show a run's record: config, status, metrics, versions (a training run name or a pipeline run id).
+
+    A training run whose dataset was replaced since gets a warning naming both versions.
+    """
     record = _record(run, runs, pipelines)
+    stale = [] if RUN_ID_PATTERN.match(run) else upstream.of_run(record)
+    for line in stale:
+        click.echo(f"warning: run {run}: {line}", err=True)
     if as_json:
-        emit_json(record)
+        emit_json({**record, "stale": stale} if stale else record)
         return
     if RUN_ID_PATTERN.match(run):
         from codemill.application.pipeline.report import summary_lines

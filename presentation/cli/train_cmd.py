@@ -11,7 +11,7 @@ from dependency_injector.wiring import Provide, inject
 
 from codemill.domain.lora import SPEC_HELP
 from codemill.domain.training import PRESETS
-from codemill.presentation.cli.options import json_option
+from codemill.presentation.cli.options import json_option, overwrite_option
 from codemill.presentation.cli.output import emit_json, render_table
 from codemill.presentation.cli.training_options import training_config, training_options
 
@@ -30,6 +30,13 @@ if TYPE_CHECKING:
     show_default=True,
     help=f"A from-scratch preset ({', '.join(PRESETS)}) or a hub name / local path.",
 )
+@click.option(
+    "--revision",
+    metavar="COMMIT",
+    help="The hub commit (or tag) to load --model at; the run record keeps the resolved commit "
+    "(model_revision). A hub name without it loads unpinned, with a warning; refused with a preset "
+    "or folder.",
+)
 @training_options
 @click.option(
     "--lora",
@@ -39,15 +46,18 @@ if TYPE_CHECKING:
     "RoBERTa); the export merges them into the model, checked, and keeps them in adapter/.",
 )
 @click.option("--resume", is_flag=True, help="Continue the run NAME from its latest valid checkpoint.")
+@overwrite_option("model")
 @json_option
 @inject
 def train_command(
     dataset: str,
     name: str,
     resume: bool,
+    overwrite: bool,
     as_json: bool,
     model: str,
     lora: str,
+    revision: str | None,
     use_case: TrainModel = Provide["train_model"],
     is_main_process: Callable[[], bool] = Provide["is_main_process"],
     prepare_reporter: Callable[[str], None] = Provide["prepare_reporter"],
@@ -66,9 +76,10 @@ def train_command(
     """
     from codemill.application.training.train_model import TrainRequest
 
-    config = dataclasses.replace(training_config(model, budget), lora=lora)
+    config = dataclasses.replace(training_config(model, budget), lora=lora, revision=revision)
     prepare_reporter(config.report_to)
-    result = use_case.execute(TrainRequest(dataset=dataset, name=name, config=config, resume=resume))
+    request = TrainRequest(dataset=dataset, name=name, config=config, resume=resume, overwrite=overwrite)
+    result = use_case.execute(request)
     if not is_main_process():
         return  # under DDP only the main process reports
     payload = {

@@ -11,7 +11,9 @@ from codemill.presentation.cli.options import json_option
 from codemill.presentation.cli.output import emit_json, render_table
 
 if TYPE_CHECKING:
+    from codemill.application.publishing.upstream_check import UpstreamCheck
     from codemill.application.validation.validate_model import ValidateModel, ValidationReport
+    from codemill.domain.ports.run_repository import RunRepository
 
 
 def _minimums(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
@@ -68,6 +70,8 @@ def validate_command(
     report_dir: str | None,
     as_json: bool,
     use_case: ValidateModel = Provide["validate_model"],
+    runs: RunRepository = Provide["runs"],
+    upstream: UpstreamCheck = Provide["upstream_check"],
 ) -> None:
     """Validate MODEL (registry:NAME@ALIAS, registry:NAME/VERSION, a model in storage, a folder) and report.
 
@@ -102,8 +106,11 @@ def validate_command(
             report_dir=report_dir,
         )
     )
+    stale = _stale(model, runs, upstream)
+    for line in stale:
+        click.echo(f"warning: model {model}: {line}", err=True)
     if as_json:
-        emit_json(_payload(report))
+        emit_json({**_payload(report), "stale": stale})
     else:
         rows = [{"check": c.name, "status": c.status, "details": c.details} for c in report.checks]
         click.echo(render_table(rows, ["check", "status", "details"]))
@@ -114,6 +121,19 @@ def validate_command(
         click.echo(f"failed: {line}", err=True)
     if not report.passed:
         raise SystemExit(1)
+
+
+def _stale(model: str, runs: RunRepository, upstream: UpstreamCheck) -> list[str]:
+    """For a model trained here (a run of that name), whether its dataset was replaced since."""
+    from codemill.domain.errors import CodemillError
+    from codemill.domain.names import NAME_PATTERN
+
+    if not NAME_PATTERN.fullmatch(model):
+        return []  # a registry reference or a folder: no run record of that name
+    try:
+        return upstream.of_run(runs.record(model))
+    except CodemillError:
+        return []
 
 
 def _payload(report: ValidationReport) -> dict[str, object]:

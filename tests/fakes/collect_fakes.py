@@ -198,6 +198,7 @@ class MemoryCorpusSink(CorpusSink):
         extra_artifacts: Mapping[str, bytes] | None = None,
         config_hash: str = "",
         tool_versions: Mapping[str, str] | None = None,
+        lineage: Mapping[str, str] | None = None,
     ) -> Manifest:
         extra = dict(extra_artifacts or {})
         manifest = Manifest(
@@ -205,6 +206,7 @@ class MemoryCorpusSink(CorpusSink):
             entries=tuple(ManifestEntry(p, "0" * 64, len(b)) for p, b in extra.items()),
             created_at="now",
             config_hash=config_hash,
+            metadata=dict(lineage or {}),
         )
         self.repo.published[self.name] = (self, dict(stats), extra, manifest)
         return manifest

@@ -44,10 +44,12 @@ class FakeTokenizers(TokenizerProvider):
         self.trained.append(tokenizer)
         return tokenizer
 
-    def pretrained(self, name_or_path: str) -> WhitespaceTokenizer:
+    def pretrained(self, name_or_path: str, revision: str | None = None) -> WhitespaceTokenizer:
         if name_or_path == "missing":
             raise InputError("cannot load tokenizer 'missing'")
-        return WhitespaceTokenizer(name_or_path, 30522)
+        tokenizer = WhitespaceTokenizer(name_or_path, 30522)
+        tokenizer.revision = None if revision is None else f"commit-of-{revision}"
+        return tokenizer
 
 
 @final

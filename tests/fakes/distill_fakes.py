@@ -79,8 +79,10 @@ class KnownTeachers(TeacherLocator):
         self.teachers = dict(teachers or {})
         self.other_vocabulary = other_vocabulary
         self.checked: list[tuple[str, str]] = []
+        self.revisions: list[str | None] = []
 
-    def locate(self, reference: str) -> LocatedTeacher | None:
+    def locate(self, reference: str, revision: str | None = None) -> LocatedTeacher | None:
+        self.revisions.append(revision)
         return self.teachers.get(reference)
 
     def check_vocabulary(self, teacher_dir: str, dataset_dir: str) -> None:

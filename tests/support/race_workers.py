@@ -121,3 +121,35 @@ def register_rounds(
             reports.put((round_, me, result.version))
 
     _reporting(body, reports)
+
+
+def publish_rounds(spec: StoreSpec, prefixes: list[str], me: int, barrier: Any, reports: Any) -> None:
+    """Each round: claim the round's name, write three artifacts and publish them; report the outcome.
+
+    Reports (prefix, me, 'published' or the refusal's message). A worker that publishes holds its claim
+    until its manifest is written, as the use cases do.
+    """
+    from codemill.application.publishing.artifacts import ArtifactWriter
+    from codemill.application.publishing.name_claims import NameClaims
+    from codemill.domain.errors import InputError
+
+    def body() -> None:
+        store = spec.open()
+        claims = NameClaims(store)
+        for prefix in prefixes:
+            barrier.wait(BARRIER_TIMEOUT_S)
+            try:
+                claim = claims.claim(prefix, what=f"corpus {prefix!r}", overwrite=False)
+            except InputError as exc:
+                reports.put((prefix, me, str(exc)))
+                continue
+            try:
+                writer = ArtifactWriter(store, prefix, kind="corpus")
+                for part in range(3):
+                    writer.write(f"data/shard-{part:05d}.parquet", payload(f"{prefix}/{part}", me))
+                writer.publish(metadata={"writer": me})
+            finally:
+                claims.release(claim)
+            reports.put((prefix, me, "published"))
+
+    _reporting(body, reports)

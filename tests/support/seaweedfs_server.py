@@ -187,6 +187,24 @@ def start_seaweedfs(workdir: Path) -> SeaweedServer:
     return server
 
 
+def restart_seaweedfs(server: SeaweedServer, workdir: Path) -> SeaweedServer:
+    """The server of `start_seaweedfs(workdir)` started again on its data and ports, after a kill."""
+    command = weed_command(workdir / "data", workdir / "s3.json", server.ports)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "S3_"))}
+    env["TMPDIR"] = str(workdir)
+    with server.log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    again = replace(server, process=process)
+    try:
+        _wait_until_serving(again)
+    except BaseException:
+        again.stop()
+        raise
+    return again
+
+
 def _wait_until_serving(server: SeaweedServer) -> None:
     client = server.client(max_attempts=1, connect_timeout=1, read_timeout=2)
     deadline = time.monotonic() + START_TIMEOUT_S

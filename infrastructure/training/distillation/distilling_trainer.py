@@ -222,7 +222,7 @@ class _Distilling:
         if self.table is not None and rows is not None:
             length = labels.shape[1] if d.kind == "seq2seq" else None
             return self.table.dense(rows, length, labels.device), online
-        assert online is not None, "a batch without sample indices needs the online teacher"
+        assert online is not None, "a batch without sample indices needs the online teacher"  # nosec B101  # an invariant for the type checker, not a security check
         return online.logits, online
 
     def _hidden(self, outputs: Any, teacher: Any, inputs: dict[str, Any], mask: torch.Tensor) -> torch.Tensor:

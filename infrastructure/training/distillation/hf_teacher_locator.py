@@ -34,7 +34,7 @@ class HfTeacherLocator:
     def __init__(self, hub_cache_dir: str | None = None) -> None:
         self._hub_cache_dir = hub_cache_dir
 
-    def locate(self, reference: str) -> LocatedTeacher | None:
+    def locate(self, reference: str, revision: str | None = None) -> LocatedTeacher | None:
         path = Path(reference).expanduser()
         if path.is_dir():
             folder = path.resolve()
@@ -49,7 +49,7 @@ class HfTeacherLocator:
             raise InputError(f"teacher {reference!r} is a file: pass a model folder (config.json, weights)")
         if HUB_NAME.fullmatch(reference) is None:
             return None
-        return self._from_hub(reference)
+        return self._from_hub(reference, revision)
 
     def check_vocabulary(self, teacher_dir: str, dataset_dir: str) -> None:
         from codemill.infrastructure.training.distillation.teacher import check_vocabulary
@@ -70,10 +70,15 @@ class HfTeacherLocator:
             teacher_dir,
         )
 
-    def _from_hub(self, name: str) -> LocatedTeacher:
-        folder = self._cached(name)
+    def _from_hub(self, name: str, pinned: str | None) -> LocatedTeacher:
+        if pinned is None:
+            log.warning(
+                "teacher %s is unpinned and may change on the hub: pass --teacher-revision COMMIT to pin it",
+                name,
+            )
+        folder = self._cached(name, pinned)
         if folder is None:
-            folder = self._download(name)
+            folder = self._download(name, pinned)
         _check_folder(folder, f"teacher {name!r} on the hub", "pass a local folder")
         revision = folder.name if _COMMIT.fullmatch(folder.name) else None
         decided_by = {"hub": name, "revision": revision or folder_fingerprint(folder)}
@@ -83,16 +88,16 @@ class HfTeacherLocator:
             reference=name, origin="hub", folder=str(folder), fingerprint=fingerprint, revision=revision
         )
 
-    def _cached(self, name: str) -> Path | None:
+    def _cached(self, name: str, revision: str | None) -> Path | None:
         """The complete cached snapshot (config and safetensors weights), else None."""
         try:
-            folder = Path(self._snapshot(name, local_only=True))
+            folder = Path(self._snapshot(name, revision, local_only=True))
         except Exception:  # not cached: huggingface_hub raises several types for it
             return None
         complete = (folder / "config.json").is_file() and any(folder.glob("*.safetensors"))
         return folder if complete else None
 
-    def _download(self, name: str) -> Path:
+    def _download(self, name: str, revision: str | None) -> Path:
         if hub_offline():
             raise InputError(
                 f"cannot download teacher {name!r}: it is not a local folder nor in the Hugging Face "
@@ -104,18 +109,22 @@ class HfTeacherLocator:
                 f"{hub_endpoint()} cannot be reached; pass a local folder"
             )
         try:
-            return Path(self._snapshot(name, local_only=False))
+            return Path(self._snapshot(name, revision, local_only=False))
         except Exception as exc:  # huggingface_hub raises many types: missing repo, gated, network
             raise InputError(
                 f"cannot download teacher {name!r} from {hub_endpoint()} ({first_line(exc)}); "
                 "pass a local folder"
             ) from None
 
-    def _snapshot(self, name: str, *, local_only: bool) -> str:
+    def _snapshot(self, name: str, revision: str | None, *, local_only: bool) -> str:
         from huggingface_hub import snapshot_download
 
         folder: str = snapshot_download(
-            name, allow_patterns=_HUB_FILES, cache_dir=self._hub_cache_dir, local_files_only=local_only
+            name,
+            revision=revision,
+            allow_patterns=_HUB_FILES,
+            cache_dir=self._hub_cache_dir,
+            local_files_only=local_only,
         )
         return folder
 

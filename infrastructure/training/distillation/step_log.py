@@ -114,7 +114,7 @@ class StepLog(TrainerCallback):
         ]
 
     def _start(self, step: int) -> None:
-        assert self.path is not None
+        assert self.path is not None  # nosec B101  # an invariant for the type checker, not a security check
         kept: list[list[str]] = []
         if step > 0 and self.path.is_file():
             rows = list(csv.reader(io.StringIO(self.path.read_text(encoding="utf-8"))))
@@ -125,7 +125,7 @@ class StepLog(TrainerCallback):
         write_atomically(self.path, buffer.getvalue().encode("utf-8"))
 
     def _append(self, row: list[Any]) -> None:
-        assert self.path is not None
+        assert self.path is not None  # nosec B101  # an invariant for the type checker, not a security check
         with self.path.open("a", encoding="utf-8", newline="") as out:
             csv.writer(out, lineterminator="\n").writerow(row)
 

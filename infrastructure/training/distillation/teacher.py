@@ -163,7 +163,7 @@ def check_vocabulary(folder: str, tokenizer: PreTrainedTokenizerBase, who: str) 
     if not any((Path(folder) / name).is_file() for name in _TOKENIZER_FILES):
         return False
     try:
-        theirs = AutoTokenizer.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
+        theirs = AutoTokenizer.from_pretrained(folder, local_files_only=True, trust_remote_code=False)  # nosec B615  # a local folder, local_files_only=True: nothing is downloaded
     except Exception as exc:  # transformers raises many unrelated types for one cause
         raise InputError(f"cannot load the {who}'s tokenizer in {folder}: {first_line(exc)}") from None
     if theirs.get_vocab() != tokenizer.get_vocab():

@@ -15,11 +15,10 @@ import pytest
 
 from codemill.domain.code import CodeUnit, Language, SourceFile
 from codemill.infrastructure.parsing import TreeSitterCodeParser
+from tests.support.python_ast_rows import ast_rows, unit_rows
 
 SAMPLE_SIZE = 60
 _SKIPPED_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__"}
-
-Row = tuple[str, str, int, int, str | None]
 
 
 def _stdlib_sample() -> list[Path]:
@@ -29,30 +28,6 @@ def _stdlib_sample() -> list[Path]:
     ]
     step = max(1, len(candidates) // SAMPLE_SIZE)
     return candidates[::step][:SAMPLE_SIZE]
-
-
-def ast_rows(tree: ast.AST) -> set[Row]:
-    """Every def and class: a function directly inside a class is a method."""
-    rows: set[Row] = set()
-
-    def visit(node: ast.AST, prefix: str, in_class: bool) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                qualified = f"{prefix}.{child.name}" if prefix else child.name
-                is_class = isinstance(child, ast.ClassDef)
-                kind = "class" if is_class else "method" if in_class else "function"
-                end = child.end_lineno or child.lineno
-                rows.add((kind, qualified, child.lineno, end, ast.get_docstring(child)))
-                visit(child, qualified, is_class)
-            else:
-                visit(child, prefix, in_class)
-
-    visit(tree, "", False)
-    return rows
-
-
-def unit_rows(units: tuple[CodeUnit, ...]) -> set[Row]:
-    return {(u.kind.value, u.qualified_name, u.start_line, u.end_line, u.docstring) for u in units}
 
 
 @pytest.fixture(scope="module")

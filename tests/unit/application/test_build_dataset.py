@@ -3,6 +3,7 @@ import dataclasses
 import pytest
 
 from codemill.application.datasets.build_dataset import BuildDataset, BuildDatasetRequest, UserFile
+from codemill.application.publishing.name_claims import NameClaims
 from codemill.domain.code import CodeUnit, Language, UnitKind
 from codemill.domain.corpus import SecurityFinding, UnitRecord
 from codemill.domain.dataset import SplitConfig, TaskSpec, TaskType
@@ -16,6 +17,7 @@ from tests.fakes.dataset_fakes import (
     RegexCodeStructure,
     RowsReader,
 )
+from tests.fakes.memory_store import InMemoryArtifactStore
 
 FINDING = SecurityFinding(
     test_id="B602", test_name="shell", cwe=78, severity="HIGH", confidence="HIGH", line=2, message="shell"
@@ -74,6 +76,7 @@ def _use_case(records=None, stats=None, rows=None):
         dedup_factory=ExactDedup,
         plotter=PngPlotter(),
         code_structure=RegexCodeStructure(),
+        claims=NameClaims(InMemoryArtifactStore()),
     )
     return use_case, datasets
 

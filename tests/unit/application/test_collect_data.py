@@ -4,6 +4,7 @@ from codemill.application.collection.collect_data import LSH_INDEX, CollectData,
 from codemill.application.collection.file_processor import CollectOptions, FileProcessor
 from codemill.application.collection.shard_worker import ShardWorker
 from codemill.application.collection.summary import SourceRecord, UnitCounts
+from codemill.application.publishing.name_claims import NameClaims
 from codemill.domain.errors import InputError
 from codemill.domain.sources import RawFile, SkippedFile
 from tests.fakes.collect_fakes import (
@@ -17,6 +18,7 @@ from tests.fakes.collect_fakes import (
     MemoryCorpusRepository,
     RegexPythonParser,
 )
+from tests.fakes.memory_store import InMemoryArtifactStore
 
 GOOD = "def add(a, b):\n    total = a + b\n    return total\n"
 EVAL = "def run(text):\n    value = eval(text)\n    return value\n"
@@ -48,6 +50,7 @@ def _use_case(repo: MemoryCorpusRepository, sources: dict[str, FakeSource]) -> C
         dedup_factory=ExactDedup,
         corpora=repo,
         options=CollectOptions(),
+        claims=NameClaims(InMemoryArtifactStore()),
     )
 
 
@@ -170,6 +173,7 @@ def test_resume_reuses_completed_shards_and_yields_the_same_corpus() -> None:
         corpora=repo,
         options=CollectOptions(),
         shard_files=1,
+        claims=NameClaims(InMemoryArtifactStore()),
     )
     with pytest.raises(OSError, match="killed"):
         use_case.execute(CollectRequest(sources=["x"], name="c"))

@@ -18,7 +18,7 @@ def test_report_to_is_no_part_of_a_training_config_hash() -> None:
 def test_hashes_made_before_report_to_existed_still_match() -> None:
     """The hash of the fields alone (what a config without report_to rendered to) is unchanged."""
     fields = dataclasses.asdict(TrainingConfig(epochs=2)).items()
-    before = {k: v for k, v in fields if k not in {"report_to", "lora"}}  # lora: added later, unset
+    before = {k: v for k, v in fields if k not in {"report_to", "lora", "revision"}}  # added later, unset
     assert config_hash("ds", before) == config_hash("ds", TrainingConfig(epochs=2, report_to="mlflow"))
 
 
@@ -30,6 +30,6 @@ def test_keys_are_dropped_at_every_level_of_plain_settings() -> None:
 def test_the_lora_setting_changes_the_config_hash_only_when_set() -> None:
     plain = TrainingConfig()
     fields = dataclasses.asdict(plain).items()
-    before_lora = {key: value for key, value in fields if key not in {"lora", "report_to"}}
+    before_lora = {key: value for key, value in fields if key not in {"lora", "report_to", "revision"}}
     assert config_hash(plain) == config_hash(before_lora)  # runs made before the setting keep their hash
     assert config_hash(TrainingConfig(lora="r=8")) != config_hash(plain)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from codemill.application.distillation.distill_model import DistillModel, DistillRequest, teacher_cache_key
+from codemill.application.publishing.name_claims import NameClaims
 from codemill.application.training.publication import RunPublisher, RunResumer, manifest_sha256
 from codemill.domain.distillation import DistillationConfig
 from codemill.domain.errors import ArtifactNotFoundError, InputError
@@ -17,6 +18,7 @@ from tests.fakes.distill_fakes import (
     MemoryTeacherCache,
     TeacherRuns,
 )
+from tests.fakes.memory_store import InMemoryArtifactStore
 from tests.fakes.registry_fakes import MemoryModelRegistry, MemoryModelResolver
 from tests.fakes.training_fakes import FolderCheckpoints, FolderDatasets, ListTracker, MemoryRuns
 
@@ -50,7 +52,7 @@ def _use_case(
         datasets=FolderDatasets(tmp_path / "datasets", META),
         trainer=trainer,
         resumer=RunResumer(FolderCheckpoints(), runs),
-        publisher=RunPublisher(runs, ListTracker, {"torch": "2.13.0"}),
+        publisher=RunPublisher(runs, ListTracker, {"torch": "2.13.0"}, NameClaims(InMemoryArtifactStore())),
         runs=runs,
         teacher_cache=cache or MemoryTeacherCache(),
         teachers=teachers or KnownTeachers(),

@@ -8,6 +8,7 @@ import pytest
 from codemill.application.export.export_model import ExportModel, ExportModelRequest
 from codemill.application.export.samples import BUILT_IN_SNIPPETS
 from codemill.application.publishing.artifacts import read_manifest, verify_manifest
+from codemill.application.publishing.name_claims import NameClaims
 from codemill.domain.errors import InputError, IntegrityError
 from codemill.domain.ports.model_resolver import ModelOrigin, ResolvedModel
 from tests.fakes.export_fakes import FixedResolver, LabelledDatasets, ScriptedExporter
@@ -40,6 +41,7 @@ def export_model(
         exporter=exporter,
         store=store,
         workdir=str(tmp_path / "work"),
+        claims=NameClaims(store),
     )
     return use_case, store
 
@@ -108,8 +110,18 @@ def test_a_refusal_keeps_an_earlier_export(tmp_path: Path) -> None:
     refusing, _ = export_model(tmp_path, ScriptedExporter(drift=1.0), store=store)
 
     with pytest.raises(IntegrityError, match="max\\|diff\\| 1"):
-        refusing.execute(ExportModelRequest(model="kinds", tolerance=1e-4))
+        refusing.execute(ExportModelRequest(model="kinds", tolerance=1e-4, overwrite=True))
     assert verify_manifest(store, "models/kinds-onnx/").ok
+
+
+def test_an_existing_export_is_replaced_only_with_overwrite(tmp_path: Path) -> None:
+    use_case, store = export_model(tmp_path, ScriptedExporter())
+    first = use_case.execute(ExportModelRequest(model="kinds"))
+    with pytest.raises(InputError, match=r"model 'kinds-onnx' already exists .*--overwrite"):
+        use_case.execute(ExportModelRequest(model="kinds"))
+    second = use_case.execute(ExportModelRequest(model="kinds", overwrite=True))
+    record = json.loads(store.get("models/kinds-onnx/export.json"))
+    assert record["replaces"] == first.manifest_sha256 != second.manifest_sha256
 
 
 def test_without_a_dataset_the_built_in_snippets_check_label_agreement(tmp_path: Path) -> None:

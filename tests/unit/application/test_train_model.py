@@ -2,10 +2,12 @@ from pathlib import Path
 
 import pytest
 
+from codemill.application.publishing.name_claims import NameClaims
 from codemill.application.training.publication import RunPublisher, RunResumer
 from codemill.application.training.train_model import TrainModel, TrainRequest
 from codemill.domain.errors import InputError
 from codemill.domain.training import CheckpointInfo, TrainingConfig, TrainingOutcome
+from tests.fakes.memory_store import InMemoryArtifactStore
 from tests.fakes.training_fakes import (
     FolderCheckpoints,
     FolderDatasets,
@@ -37,7 +39,7 @@ def _use_case(tmp_path: Path, outcome: TrainingOutcome, runs: MemoryRuns | None 
         datasets=FolderDatasets(tmp_path / "datasets", META),
         trainer=trainer,
         resumer=RunResumer(FolderCheckpoints(), runs),
-        publisher=RunPublisher(runs, ListTracker, {"torch": "2.13.0"}),
+        publisher=RunPublisher(runs, ListTracker, {"torch": "2.13.0"}, NameClaims(InMemoryArtifactStore())),
         workdir=str(tmp_path / "work"),
         is_main_process=lambda: main,
     )
