@@ -9,7 +9,12 @@ from typing import Any
 from transformers import AutoModelForSeq2SeqLM, AutoModelForSequenceClassification, PreTrainedModel
 
 from codemill.domain.errors import InputError, first_line
-from codemill.infrastructure.tokenizers.hub_access import hub_endpoint, hub_offline, hub_reachable
+from codemill.infrastructure.tokenizers.hub_access import (
+    cached_commit,
+    hub_endpoint,
+    hub_offline,
+    hub_reachable,
+)
 from codemill.infrastructure.training.model_needs import ModelNeeds, TaskKind
 
 log = logging.getLogger("codemill.train")
@@ -43,11 +48,19 @@ def load_pretrained(name_or_path: str, needs: ModelNeeds, head_options: dict[str
             )
         else:
             model = _from_cache_or_hub(name_or_path, needs.kind, head_options, revision)
+        _record_commit(model, name_or_path, revision)
     _check_vocabulary(name_or_path, model, needs.vocab_size)
     _check_positions(name_or_path, model, needs.max_input_length)
     if model.config.pad_token_id is None:
         model.config.pad_token_id = needs.pad_token_id
     return model
+
+
+def _record_commit(model: PreTrainedModel, name: str, revision: str | None) -> None:
+    """Sets `config._commit_hash`, what the run record reads, to the commit of the cached snapshot the
+    hub model was loaded from: transformers 5 no longer sets it (it is never saved with the config)."""
+    if not getattr(model.config, "_commit_hash", None):
+        model.config._commit_hash = cached_commit(name, revision, ("config.json",))
 
 
 def unpinned_warning(what: str, name: str, option: str) -> str:

@@ -79,13 +79,17 @@ def test_train_exports_a_loadable_model_and_a_run_record(
     assert json.loads(shown.stdout)["status"] == "completed"
 
 
-def test_a_second_run_needs_resume_and_resume_continues(run_cli: RunCli, dataset: str) -> None:
+def test_a_second_run_needs_overwrite_and_resume_continues(run_cli: RunCli, dataset: str) -> None:
     assert _train(run_cli).exit_code == 0
     again = _train(run_cli)
     assert again.exit_code == 1
-    assert "--resume" in again.output and "Traceback" not in again.output
-    resumed = _train(run_cli, "--resume", "--json")
+    assert "model 'r1' already exists" in again.output and "--overwrite" in again.output
+    assert "Traceback" not in again.output
+    checkpoints_kept = _train(run_cli, "--overwrite")
+    assert checkpoints_kept.exit_code == 1 and "--resume" in checkpoints_kept.output
+    resumed = _train(run_cli, "--resume", "--overwrite", "--json")
     assert resumed.exit_code == 0, resumed.output
+    assert json.loads(resumed.stdout)["model"] == "models/r1"
 
 
 def test_a_missing_dataset_is_one_line(run_cli: RunCli, tmp_path: Path) -> None:
