@@ -36,8 +36,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from dependency_injector import providers
+
 from codemill.application.collection.collect_data import CollectRequest
 from codemill.domain.code import Language
+from codemill.infrastructure.executors.process_pool import ProcessPoolParallelExecutor
 from codemill.infrastructure.parsing.grammars import parser_for
 from codemill.presentation.container import Container
 from codemill.presentation.settings import Settings, StorageSettings
@@ -130,8 +133,24 @@ def per_core(container: Container, source: Path, megabytes: float, n: int) -> No
     print(f"collect with bandit, {n} workers            {many:8.2f} MB/s  speed-up {many / one:.2f}x")
 
 
+class WarmPool(ProcessPoolParallelExecutor):
+    """The local pool kept up between collections, as Ray keeps its workers: start-up is timed apart."""
+
+    def close(self) -> None:
+        """Kept open; `shutdown` closes it."""
+
+    def shutdown(self) -> None:
+        super().close()
+
+
 def scaling(container: Container, source: Path, megabytes: float, n: int, executors: list[str]) -> None:
-    """Workers started before timing (a small collection first): a pool's or Ray's start-up is not per MB."""
+    """Workers started before timing (a small collection first): a pool's or Ray's start-up is not per MB.
+
+    A collection closes its local pool at its end; here the pool is kept warm, as Ray keeps its workers,
+    and the start-up (processes spawned, libraries imported, a small collection) is printed apart.
+    """
+    pool = WarmPool(batch_size=1)
+    container.local_executor.override(providers.Object(pool))
     print(f"scaling on {megabytes:.1f} MB, no bandit, --metrics full, warm workers:")
     rates: dict[str, float] = {}
     warm_up = next(source.rglob("json")) if any(source.rglob("json")) else source
@@ -152,6 +171,8 @@ def scaling(container: Container, source: Path, megabytes: float, n: int, execut
             f"speed-up {speedup:.2f}x "
             f"(target >= 1.7x) {'met' if speedup >= 1.7 else 'falls short'}"
         )
+    container.local_executor.reset_override()
+    pool.shutdown()
     if "local" in rates and "ray" in rates:
         ratio = rates["ray"] / rates["local"]
         print(

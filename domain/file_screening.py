@@ -12,6 +12,7 @@ as they are, so offsets into the text match the file).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -40,6 +41,9 @@ LOCKFILE_NAMES = frozenset(
 )
 
 MINIFIED_SUFFIXES: tuple[str, ...] = (".min.js", ".min.css", ".min.mjs")
+
+# A line ends at LF, CR LF or a lone CR (classic Mac line endings).
+_LINE_END = re.compile(r"\r\n?|\n")
 
 # Bytes that never occur in text: C0 controls except TAB, LF, VT, FF, CR and ESC, plus DEL.
 _CONTROL_BYTES = bytes(sorted(set(range(32)) - {9, 10, 11, 12, 13, 27} | {127}))
@@ -112,8 +116,14 @@ def _decode(data: bytes) -> str | ScreeningResult:
         return _refuse("undecodable", f"not UTF-8 at byte {exc.start}")
 
 
+def _split_lines(text: str, maxsplit: int = -1) -> list[str]:
+    if "\r" not in text:
+        return text.split("\n", maxsplit)
+    return _LINE_END.split(text, max(maxsplit, 0))
+
+
 def _minified_detail(text: str, limits: ScreeningLimits) -> str | None:
-    lines = text.split("\n")
+    lines = _split_lines(text)
     if lines and lines[-1] == "":
         lines.pop()
     if not lines:
@@ -128,7 +138,7 @@ def _minified_detail(text: str, limits: ScreeningLimits) -> str | None:
 
 
 def _generated_marker(text: str, limits: ScreeningLimits) -> str | None:
-    head = "\n".join(text.split("\n", limits.generated_scan_lines)[: limits.generated_scan_lines]).lower()
+    head = "\n".join(_split_lines(text, limits.generated_scan_lines)[: limits.generated_scan_lines]).lower()
     return next((marker for marker in GENERATED_MARKERS if marker in head), None)
 
 

@@ -380,7 +380,8 @@ def collect_executors(
 ) -> dict[str, Callable[[str | None], ParallelExecutor]]:
     """The collect step's executors by name; each takes the cluster address (None: the configured one).
 
-    The local pool is one per container: its processes stay up for the next collection of this process.
+    The local pool is one per container; a collection closes it at its end (its processes hold parsers and
+    analyzers), and the next one starts new processes.
     """
     return {
         "local": lambda address: local,

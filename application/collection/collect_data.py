@@ -141,8 +141,12 @@ class CollectData:
         dedup = self._deduplicator(request)
         executor = self._executors[request.executor or LOCAL_EXECUTOR](request.executor_address)
         opened = self._open_sources(request)
+        what = f"corpus '{request.name}'"
         try:
-            return self._collect(request, options, dedup, executor, opened)
+            with self._claims.held(
+                f"{CORPORA}/{request.name}", what=what, overwrite=request.overwrite
+            ) as claim:
+                return self._collect(request, options, dedup, executor, opened, claim)
         finally:
             for source in opened:
                 source.close()
@@ -184,18 +188,6 @@ class CollectData:
         dedup: Deduplicator | None,
         executor: ParallelExecutor,
         sources: list[CodeSource],
-    ) -> CollectResult:
-        what = f"corpus '{request.name}'"
-        with self._claims.held(f"{CORPORA}/{request.name}", what=what, overwrite=request.overwrite) as claim:
-            return self._collect_claimed(request, options, dedup, executor, sources, claim)
-
-    def _collect_claimed(
-        self,
-        request: CollectRequest,
-        options: CollectOptions,
-        dedup: Deduplicator | None,
-        executor: ParallelExecutor,
-        sources: list[CodeSource],
         claim: NameClaim,
     ) -> CollectResult:
         stats = CollectStats(sources=[SourceRecord(source=s.description, commit=s.commit) for s in sources])
@@ -227,6 +219,7 @@ class CollectData:
             raise
         finally:
             bar.close()
+            executor.close()  # worker processes are not kept past the collection
         staging.clear()
         return CollectResult(name=request.name, manifest=manifest, stats=summary)
 

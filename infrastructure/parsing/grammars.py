@@ -31,6 +31,9 @@ def definitions_query(language: Language) -> tree_sitter.Query:
     return tree_sitter.Query(grammar(language), SPECS[language].query)
 
 
+END_OF_INPUT = 0xFFFFFFFF  # a byte range's end that no input reaches
+
+
 class _ThreadTools(threading.local):
     def __init__(self) -> None:
         self.parsers: dict[Language, tree_sitter.Parser] = {}
@@ -49,8 +52,13 @@ def parser_for(language: Language) -> tree_sitter.Parser:
 
 
 def cursor_for(language: Language) -> tree_sitter.QueryCursor:
-    """This thread's cursor over the definitions query of `language`."""
+    """This thread's cursor over the definitions query of `language`, over the whole input.
+
+    A user may narrow its byte range (the parser queries a large file in chunks): the range is reset
+    here, so the next user never inherits it.
+    """
     cursor = _tools.cursors.get(language)
     if cursor is None:
         cursor = _tools.cursors[language] = tree_sitter.QueryCursor(definitions_query(language))
+    cursor.set_byte_range(0, END_OF_INPUT)
     return cursor

@@ -9,8 +9,9 @@ import tree_sitter
 from codemill.domain.code import Language, ParseOutcome, SourceFile
 from codemill.infrastructure.parsing.comments import CommentIndex
 from codemill.infrastructure.parsing.definitions import Captures, place, read_captures
-from codemill.infrastructure.parsing.grammars import cursor_for, parser_for
+from codemill.infrastructure.parsing.grammars import END_OF_INPUT, cursor_for, parser_for
 from codemill.infrastructure.parsing.language_specs import SPECS
+from codemill.infrastructure.parsing.line_ends import with_lf_line_ends
 from codemill.infrastructure.parsing.source_bytes import SourceBytes
 from codemill.infrastructure.parsing.units import UnitBuilder
 
@@ -21,7 +22,6 @@ PARSER_FAILURE = "parser_failure"
 
 _READ_CHUNK = 1 << 16
 _QUERY_CHUNK = 1 << 16
-_END_OF_INPUT = 0xFFFFFFFF
 
 
 class TreeSitterCodeParser:
@@ -57,7 +57,7 @@ class TreeSitterCodeParser:
         spec = SPECS[file.language]
         source = SourceBytes.of(file.text)
         deadline = _Deadline(started + self._timeout_s)
-        tree = deadline.parse(parser_for(file.language), source.data)
+        tree = deadline.parse(parser_for(file.language), with_lf_line_ends(source.data))
         captures = None
         if tree is not None:
             captures = deadline.query(cursor_for(file.language), tree.root_node, len(source.data))
@@ -117,7 +117,7 @@ class _Deadline:
             if self.passed():
                 return None
             end = start + _QUERY_CHUNK
-            cursor.set_byte_range(start, end if end < size else _END_OF_INPUT)
+            cursor.set_byte_range(start, end if end < size else END_OF_INPUT)
             captures = cursor.captures(root)
             if start == 0 and end >= size:
                 return captures

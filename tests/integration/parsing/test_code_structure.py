@@ -270,3 +270,12 @@ def test_every_function_of_the_parsing_corpus_has_its_body_after_its_signature(
             header = " ".join(unit.code[:start].split())
             assert unit.name.split(".")[-1] in header or language == "cpp", (unit.name, header)
             assert not unit.code[end:].strip(" \t\r\n}").replace("end", "").strip(";"), unit.code[end:]
+
+
+def test_a_large_file_parsed_before_leaves_no_narrowed_range_behind() -> None:
+    """The collect parser queries a large file in chunks on the thread's cursor; structures read after it
+    must still see the whole of their input."""
+    text = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(40_000))  # past a query chunk
+    file = SourceFile(path="big.py", language=Language.PYTHON, text=text, source="s")
+    assert len(TreeSitterCodeParser().extract(file).units) == 40_000
+    assert TreeSitterCodeStructure().body("def small(a):\n    return a * 2\n", "python") is not None

@@ -41,7 +41,9 @@ def _worker_factory(options: CollectOptions, dedup_factory, staging, resume):
     return make
 
 
-def _use_case(repo: MemoryCorpusRepository, sources: dict[str, FakeSource]) -> CollectData:
+def _use_case(
+    repo: MemoryCorpusRepository, sources: dict[str, FakeSource], *, shard_files: int = 32
+) -> CollectData:
     return CollectData(
         sources=FakeResolver(sources),
         worker_factory=_worker_factory,
@@ -51,6 +53,7 @@ def _use_case(repo: MemoryCorpusRepository, sources: dict[str, FakeSource]) -> C
         corpora=repo,
         options=CollectOptions(),
         claims=NameClaims(InMemoryArtifactStore()),
+        shard_files=shard_files,
     )
 
 
@@ -164,17 +167,7 @@ def test_resume_reuses_completed_shards_and_yields_the_same_corpus() -> None:
             raise OSError("killed")
 
     repo = MemoryCorpusRepository()
-    use_case = CollectData(
-        sources=FakeResolver({"x": FailingOnce("x", _many_files_source("x", 6).items)}),
-        worker_factory=_worker_factory,
-        executors={"local": lambda address: InlineExecutor()},
-        staging_for=repo.staging,
-        dedup_factory=ExactDedup,
-        corpora=repo,
-        options=CollectOptions(),
-        shard_files=1,
-        claims=NameClaims(InMemoryArtifactStore()),
-    )
+    use_case = _use_case(repo, {"x": FailingOnce("x", _many_files_source("x", 6).items)}, shard_files=1)
     with pytest.raises(OSError, match="killed"):
         use_case.execute(CollectRequest(sources=["x"], name="c"))
     staging = repo.stagings["c"]
