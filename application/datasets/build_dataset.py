@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 from collections import Counter
@@ -186,7 +185,7 @@ class BuildDataset:
                 scanned_languages=self._scanned_languages(request),
                 code_structure=self._code_structure,
             )
-            digest = hashlib.sha256(manifest.to_json().encode("utf-8")).hexdigest()
+            digest = manifest.digest()
             source = DatasetSource(corpus=request.corpus, manifest_sha256=digest)
         else:
             assert request.user_file is not None  # nosec B101  # an invariant for the type checker, not a security check

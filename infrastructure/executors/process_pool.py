@@ -5,22 +5,18 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from codemill.infrastructure.executors.in_order import in_order, worker_for
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_workers: dict[str, Callable[[Any], Any]] = {}  # per worker process: token of a map -> its built worker
-
 
 def _run_batch(token: str, make_worker: Callable[[], Callable[[Any], Any]], batch: list[Any]) -> list[Any]:
-    worker = _workers.get(token)
-    if worker is None:
-        _workers.clear()  # an earlier map's worker is not needed again
-        worker = _workers[token] = make_worker()
+    worker = worker_for(token, make_worker)
     return [worker(item) for item in batch]
 
 
@@ -64,17 +60,15 @@ class ProcessPoolParallelExecutor:
     ) -> Iterator[R]:
         pool = self._pool_of(workers)
         token = uuid.uuid4().hex
-        pending: deque[Future[list[R]]] = deque()
         try:
-            for batch in _batched(items, self._batch_size):
-                pending.append(pool.submit(_run_batch, token, make_worker, batch))
-                if len(pending) >= workers * self._window:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
+            yield from in_order(
+                lambda batch: pool.submit(_run_batch, token, make_worker, batch),
+                _batched(items, self._batch_size),
+                limit=workers * self._window,
+                results=lambda future: future.result(),
+                cancel=lambda future: future.cancel(),
+            )
         except BaseException:
-            for future in pending:
-                future.cancel()
             self.close()
             raise
 

@@ -5,24 +5,20 @@ from __future__ import annotations
 import logging
 import socket
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from codemill.domain.errors import ConfigurationError, InputError
+from codemill.infrastructure.executors.in_order import in_order, worker_for
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 CONNECT_TIMEOUT_S = 10.0
-_workers: dict[str, Callable[[Any], Any]] = {}  # per Ray worker process: token -> built worker
 
 
 def _run(token: str, make_worker: Callable[[], Callable[[Any], Any]], item: Any) -> Any:
-    worker = _workers.get(token)
-    if worker is None:
-        worker = _workers[token] = make_worker()
-    return worker(item)
+    return worker_for(token, make_worker)(item)
 
 
 class RayParallelExecutor:
@@ -57,17 +53,13 @@ class RayParallelExecutor:
         remote = ray.remote(_run).options(num_cpus=1, max_retries=self._max_retries)
         token = uuid.uuid4().hex
         factory = ray.put(make_worker)
-        pending: deque[Any] = deque()
-        try:
-            for item in items:
-                pending.append(remote.remote(token, factory, item))
-                if len(pending) >= max(1, workers) * self._window:
-                    yield ray.get(pending.popleft())
-            while pending:
-                yield ray.get(pending.popleft())
-        finally:
-            for ref in pending:
-                ray.cancel(ref)
+        return in_order(
+            lambda item: remote.remote(token, factory, item),
+            items,
+            limit=max(1, workers) * self._window,
+            results=lambda ref: (ray.get(ref),),
+            cancel=ray.cancel,
+        )
 
     def close(self) -> None:
         """Nothing to release: the Ray this process started or joined stays up for later maps."""
